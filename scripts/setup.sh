@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs what convlab needs and is missing; a no-op (about a second) when all is there.
+# Debian packages go in with apt-get (as root, or through sudo); npm packages with `npm ci`.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nlohmann-json3-dev dataset-fashion-mnist"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+  echo "setup: installing Debian packages:$missing"
+  if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "setup: not root and no sudo; please install:$missing" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# npm ci only when node_modules is missing or older than the lockfile.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Every test suite: native doctest, the same doctest suite as wasm under Node, then node --test.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh
+sh scripts/build.sh --native
+ctest --test-dir build/native --output-on-failure
+ctest --test-dir build/wasm --output-on-failure
+node --test tests/js/*.test.mjs

@@ -1,0 +1,47 @@
+// The one place xtensor is included. Every tensor in convlab is a row-major float32 xarray.
+//
+// Shape legend (Keras conventions, channels last):
+//   N = batch, H/W = height/width, C = input channels, F = filters, U = units, K = kernel size.
+//   Images are NHWC; a Conv2D kernel is (kh, kw, C, F); a Dense kernel is (in, U).
+// Shapes passed between layers at build time leave out the batch dimension (as Keras's
+// input_shape does): a 28x28 grey image is {28, 28, 1}.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace convlab {
+
+using Tensor = xt::xarray<float>;
+using Shape = std::vector<std::size_t>;
+
+inline std::size_t shape_size(const Shape& s) {
+  std::size_t n = 1;
+  for (auto d : s) n *= d;
+  return n;
+}
+
+// Shape with a leading batch dimension.
+inline Shape batched(std::size_t n, const Shape& s) {
+  Shape out{n};
+  out.insert(out.end(), s.begin(), s.end());
+  return out;
+}
+
+// Resizes only when the shape changes, so steady-state training steps do not allocate.
+inline void ensure_shape(Tensor& t, const Shape& s) {
+  if (!std::equal(t.shape().begin(), t.shape().end(), s.begin(), s.end())) t.resize(s);
+}
+
+// "(None, 26, 26, 32)" as Keras prints an output shape.
+inline std::string keras_shape(const Shape& s) {
+  std::string out = "(None";
+  for (auto d : s) out += ", " + std::to_string(d);
+  return out + ")";
+}
+
+}  // namespace convlab

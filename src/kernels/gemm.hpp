@@ -1,0 +1,18 @@
+// Single-precision matrix multiply on row-major matrices, BLAS-style:
+//   C(M, N) = op(A)(M, K) * op(B)(K, N)            (accumulate = false)
+//   C(M, N) += op(A)(M, K) * op(B)(K, N)           (accumulate = true)
+// op(A) = A, or A^T when trans_a (then A is stored K x M). Same for B.
+// lda/ldb/ldc are the row strides of the matrices as stored.
+// Convolution and Dense use it three ways: forward (NN), weight gradient (TN), input gradient (NT).
+#pragma once
+
+namespace convlab {
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+          int ldb, float* C, int ldc, bool accumulate);
+
+// Plain triple loop with the same contract, kept as the reference the fast kernel is tested against.
+void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+                const float* B, int ldb, float* C, int ldc, bool accumulate);
+
+}  // namespace convlab

@@ -1,0 +1,23 @@
+// im2col / col2im for NHWC convolution.
+//   x:    (N, H, W, C)
+//   cols: (N*OH*OW, kh*kw*C), one row per output pixel, columns ordered (ky, kx, c) so that
+//         cols * kernel, with the Keras kernel (kh, kw, C, F) read as a (kh*kw*C, F) matrix,
+//         is the convolution output (N*OH*OW, F). Padding pixels are zero.
+#pragma once
+
+#include "kernels/geometry.hpp"
+
+namespace convlab {
+
+void im2col(const Window2D& g, const float* x, float* cols);
+
+// The adjoint of im2col: sums every column entry back into the pixel it came from.
+// Overwrites dx (N, H, W, C).
+void col2im(const Window2D& g, const float* cols, float* dx);
+
+// Direct 7-loop convolution, the reference im2col + gemm is tested against.
+// kernel (kh, kw, C, F), bias (F) or nullptr, y (N, OH, OW, F).
+void conv2d_forward_naive(const Window2D& g, int F, const float* x, const float* kernel,
+                          const float* bias, float* y);
+
+}  // namespace convlab

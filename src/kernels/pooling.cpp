@@ -1,0 +1,102 @@
+#include "kernels/pooling.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <xsimd/xsimd.hpp>
+
+namespace convlab {
+
+namespace {
+
+using fbatch = xsimd::batch<float>;
+using ibatch = xsimd::batch<int32_t>;
+constexpr int W = int(fbatch::size);
+static_assert(int(ibatch::size) == W, "argmax lanes must pair up with value lanes");
+
+// The flat input indices first .. first + W - 1, carried in float lanes (as raw bits) so a single
+// float mask can select values and indices together.
+inline fbatch lane_indices(int32_t first) {
+  alignas(64) static const int32_t iota[16] = {0, 1, 2,  3,  4,  5,  6,  7,
+                                               8, 9, 10, 11, 12, 13, 14, 15};
+  return xsimd::bitwise_cast<fbatch>(ibatch(first) + ibatch::load_aligned(iota));
+}
+
+}  // namespace
+
+// Channels innermost, W at a time: each window pixel's channels are contiguous in NHWC, and
+// selects replace the reference's branch, which on random data is a coin flip (the branchy
+// channel-outer loop cost ~5 ns per element in mispredictions and strided loads).
+// Pixels are visited in the reference's (ky, kx) order and only a strictly greater value
+// replaces the running best, so ties (and NaNs) resolve exactly as in the reference.
+void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argmax) {
+  const int C = g.C;
+  const int C_vec = C - C % W;
+  for (int n = 0; n < g.N; ++n)
+    for (int oy = 0; oy < g.OH; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_top;
+      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+      for (int ox = 0; ox < g.OW; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_left;
+        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+        const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
+        if (ky_lo >= ky_hi || kx_lo >= kx_hi) {  // all padding: no winner, as in the reference
+          std::fill(y + out, y + out + C, -std::numeric_limits<float>::infinity());
+          std::fill(argmax + out, argmax + out + C, -1);
+          continue;
+        }
+        auto pixel = [&](int ky, int kx) { return ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C; };
+        const int32_t first = pixel(ky_lo, kx_lo);
+        for (int c = 0; c < C_vec; c += W) {
+          fbatch best = fbatch::load_unaligned(x + first + c);
+          fbatch best_index = lane_indices(first + c);
+          for (int ky = ky_lo; ky < ky_hi; ++ky)
+            for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+              const int32_t i = pixel(ky, kx) + c;
+              const fbatch v = fbatch::load_unaligned(x + i);
+              const auto greater = v > best;
+              best = xsimd::select(greater, v, best);
+              best_index = xsimd::select(greater, lane_indices(i), best_index);
+            }
+          best.store_unaligned(y + out + c);
+          xsimd::bitwise_cast<ibatch>(best_index).store_unaligned(argmax + out + c);
+        }
+        for (int c = C_vec; c < C; ++c) {
+          int32_t best_index = first + c;
+          for (int ky = ky_lo; ky < ky_hi; ++ky)
+            for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+              const int32_t i = pixel(ky, kx) + c;
+              if (x[i] > x[best_index]) best_index = i;
+            }
+          y[out + c] = x[best_index];
+          argmax[out + c] = best_index;
+        }
+      }
+    }
+}
+
+void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx) {
+  std::fill(dx, dx + static_cast<long>(g.N) * g.H * g.W * g.C, 0.0f);
+  const long outputs = static_cast<long>(g.N) * g.OH * g.OW * g.C;
+  // A window lying wholly in padding has no winner (-1); its dy has nowhere to go.
+  for (long o = 0; o < outputs; ++o)
+    if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+}
+
+void max_pool_forward_naive(const Window2D& g, const float* x, float* y) {
+  for (int n = 0; n < g.N; ++n)
+    for (int oy = 0; oy < g.OH; ++oy)
+      for (int ox = 0; ox < g.OW; ++ox)
+        for (int c = 0; c < g.C; ++c) {
+          float best = -std::numeric_limits<float>::infinity();
+          for (int ky = 0; ky < g.kh; ++ky)
+            for (int kx = 0; kx < g.kw; ++kx) {
+              const int iy = oy * g.stride_h - g.pad_top + ky;
+              const int ix = ox * g.stride_w - g.pad_left + kx;
+              if (iy >= 0 && iy < g.H && ix >= 0 && ix < g.W)
+                best = std::max(best, x[((n * g.H + iy) * g.W + ix) * g.C + c]);
+            }
+          y[((n * g.OH + oy) * g.OW + ox) * g.C + c] = best;
+        }
+}
+
+}  // namespace convlab

@@ -1,0 +1,85 @@
+#include "layers/activations.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace convlab {
+
+ActivationFn activation_from_name(const std::string& name, const std::string& where) {
+  if (name == "linear" || name.empty()) return ActivationFn::linear;
+  if (name == "relu") return ActivationFn::relu;
+  if (name == "sigmoid") return ActivationFn::sigmoid;
+  if (name == "tanh") return ActivationFn::tanh;
+  if (name == "softmax") return ActivationFn::softmax;
+  throw Error(where + ": unknown activation '" + name +
+              "' (expected one of relu, softmax, sigmoid, tanh, linear)");
+}
+
+const char* activation_name(ActivationFn fn) {
+  switch (fn) {
+    case ActivationFn::linear: return "linear";
+    case ActivationFn::relu: return "relu";
+    case ActivationFn::sigmoid: return "sigmoid";
+    case ActivationFn::tanh: return "tanh";
+    case ActivationFn::softmax: return "softmax";
+  }
+  return "linear";
+}
+
+void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t cols) {
+  const std::size_t n = rows * cols;
+  switch (fn) {
+    case ActivationFn::linear: return;
+    case ActivationFn::relu:
+      for (std::size_t i = 0; i < n; ++i) y[i] = std::max(y[i], 0.0f);
+      return;
+    case ActivationFn::sigmoid:
+      for (std::size_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + std::exp(-y[i]));
+      return;
+    case ActivationFn::tanh:
+      for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
+      return;
+    case ActivationFn::softmax:
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* row = y + r * cols;
+        const float max = *std::max_element(row, row + cols);  // shift for stability
+        float sum = 0.0f;
+        for (std::size_t c = 0; c < cols; ++c) sum += row[c] = std::exp(row[c] - max);
+        for (std::size_t c = 0; c < cols; ++c) row[c] /= sum;
+      }
+      return;
+  }
+}
+
+void activation_backward(ActivationFn fn, const float* y, const float* dy, float* dx,
+                         std::size_t rows, std::size_t cols) {
+  const std::size_t n = rows * cols;
+  switch (fn) {
+    case ActivationFn::linear:
+      if (dx != dy) std::copy(dy, dy + n, dx);
+      return;
+    case ActivationFn::relu:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      return;
+    case ActivationFn::sigmoid:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+      return;
+    case ActivationFn::tanh:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+      return;
+    case ActivationFn::softmax:
+      for (std::size_t r = 0; r < rows; ++r) {
+        const float* yr = y + r * cols;
+        const float* dyr = dy + r * cols;
+        float dot = 0.0f;
+        for (std::size_t c = 0; c < cols; ++c) dot += dyr[c] * yr[c];
+        float* dxr = dx + r * cols;
+        for (std::size_t c = 0; c < cols; ++c) dxr[c] = yr[c] * (dyr[c] - dot);
+      }
+      return;
+  }
+}
+
+}  // namespace convlab

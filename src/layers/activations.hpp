@@ -1,0 +1,25 @@
+// Keras activations, applied in place over rows of `cols` values (softmax normalises each row:
+// the last axis, as Keras does). Backward is written in terms of the OUTPUT y, which every
+// layer keeps anyway, so no pre-activation buffer is needed:
+//   relu' = (y > 0), sigmoid' = y(1 - y), tanh' = 1 - y^2,
+//   softmax: dx = y * (dy - sum(dy * y)) per row (the Jacobian-vector product).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace convlab {
+
+enum class ActivationFn { linear, relu, sigmoid, tanh, softmax };
+
+// Throws Error("<where>: unknown activation '<name>' (expected one of ...)").
+ActivationFn activation_from_name(const std::string& name, const std::string& where);
+const char* activation_name(ActivationFn fn);
+
+void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t cols);
+
+// dx may alias dy.
+void activation_backward(ActivationFn fn, const float* y, const float* dy, float* dx,
+                         std::size_t rows, std::size_t cols);
+
+}  // namespace convlab

@@ -1,0 +1,156 @@
+#include "layers/conv2d.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "kernels/gemm.hpp"
+#include "kernels/im2col.hpp"
+#include "layers/initializers.hpp"
+#include "layers/keras_json.hpp"
+
+namespace convlab {
+
+namespace {
+
+std::string batch_shape(const Tensor& t) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < t.dimension(); ++i)
+    out += (i ? ", " : "") + std::to_string(t.shape()[i]);
+  return out + ")";
+}
+
+std::string pair(int a, int b) {
+  return std::to_string(a) + "x" + std::to_string(b);
+}
+
+}  // namespace
+
+Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int stride_h,
+               int stride_w, Padding padding, ActivationFn activation, bool use_bias,
+               Regularizer kernel_regularizer)
+    : Layer(std::move(name)),
+      filters_(filters),
+      kernel_h_(kernel_h),
+      kernel_w_(kernel_w),
+      stride_h_(stride_h),
+      stride_w_(stride_w),
+      padding_(padding),
+      activation_(activation),
+      use_bias_(use_bias),
+      kernel_regularizer_(kernel_regularizer) {
+  if (filters <= 0)
+    throw Error(name_ + ": Conv2D filters must be a positive integer, got " +
+                std::to_string(filters));
+  if (kernel_h <= 0 || kernel_w <= 0)
+    throw Error(name_ + ": Conv2D kernel_size must be positive, got " + pair(kernel_h, kernel_w));
+  if (stride_h <= 0 || stride_w <= 0)
+    throw Error(name_ + ": Conv2D strides must be positive, got " + pair(stride_h, stride_w));
+}
+
+Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
+  if (input_shape.size() != 3 || shape_size(input_shape) == 0)
+    throw Error(name_ + ": Conv2D expects input (None, height, width, channels) but got " +
+                keras_shape(input_shape));
+  const int H = int(input_shape[0]), W = int(input_shape[1]), C = int(input_shape[2]);
+  const Window1D wy = window_1d(H, kernel_h_, stride_h_, padding_);
+  const Window1D wx = window_1d(W, kernel_w_, stride_w_, padding_);
+  if (wy.out <= 0 || wx.out <= 0)
+    throw Error(name_ + ": kernel " + pair(kernel_h_, kernel_w_) + " does not fit input " +
+                keras_shape(input_shape) + " with padding='valid'");
+  g_ = Window2D{
+      0,      H,     W, C, kernel_h_, kernel_w_, stride_h_, stride_w_, wy.pad_before, wx.pad_before,
+      wy.out, wx.out};
+
+  const std::size_t kh = kernel_h_, kw = kernel_w_, F = filters_;
+  kernel_ = Tensor::from_shape({kh, kw, std::size_t(C), F});
+  glorot_uniform(kernel_, kh * kw * C, kh * kw * F, rng);
+  bias_ = xt::zeros<float>({F});
+  grad_kernel_ = xt::zeros<float>(kernel_.shape());
+  grad_bias_ = xt::zeros<float>(bias_.shape());
+  return {std::size_t(g_.OH), std::size_t(g_.OW), F};
+}
+
+const Tensor& Conv2D::forward(const Tensor& x, Mode) {
+  // The kernels index raw memory, so a mismatched batch would read out of bounds, not just give
+  // wrong numbers.
+  if (x.dimension() != 4 || int(x.shape()[1]) != g_.H || int(x.shape()[2]) != g_.W ||
+      int(x.shape()[3]) != g_.C)
+    throw Error(name_ + ": Conv2D was built for input " +
+                keras_shape({std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)}) +
+                " but got a batch of shape " + batch_shape(x));
+  x_ = &x;
+  g_.N = int(x.shape()[0]);
+  const int rows = g_.rows(), patch = g_.patch();
+  ensure_shape(cols_, {std::size_t(rows), std::size_t(patch)});
+  im2col(g_, x.data(), cols_.data());
+  cols_hold_x_ = true;
+
+  ensure_shape(y_,
+               {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(filters_)});
+  float* y = y_.data();
+  if (use_bias_)
+    for (int i = 0; i < rows; ++i) std::copy(bias_.begin(), bias_.end(), y + long(i) * filters_);
+  gemm(false, false, rows, filters_, patch, cols_.data(), patch, kernel_.data(), filters_, y,
+       filters_, use_bias_);
+  activation_forward(activation_, y, rows, filters_);
+  return y_;
+}
+
+const Tensor& Conv2D::backward(const Tensor& dy) {
+  const int rows = g_.rows(), patch = g_.patch();
+  const float* dz = dy.data();
+  if (activation_ != ActivationFn::linear) {
+    ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
+    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
+    dz = dz_.data();
+  }
+  // A second backward after the same forward finds dL/dcols in cols_; rebuild it from x.
+  if (!cols_hold_x_) im2col(g_, x_->data(), cols_.data());
+  // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F)
+  gemm(true, false, patch, filters_, rows, cols_.data(), patch, dz, filters_, grad_kernel_.data(),
+       filters_, false);
+  if (use_bias_) {
+    float* db = grad_bias_.data();
+    std::fill(db, db + filters_, 0.0f);
+    for (int i = 0; i < rows; ++i)
+      for (int f = 0; f < filters_; ++f) db[f] += dz[long(i) * filters_ + f];
+  }
+  if (input_gradient_needed_) {
+    // dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C), written over cols.
+    gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, cols_.data(),
+         patch, false);
+    cols_hold_x_ = false;
+    ensure_shape(dx_, {std::size_t(g_.N), std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)});
+    col2im(g_, cols_.data(), dx_.data());
+  }
+  return dx_;
+}
+
+std::vector<Param> Conv2D::params() {
+  std::vector<Param> p{{"kernel", &kernel_, &grad_kernel_, kernel_regularizer_}};
+  if (use_bias_) p.push_back({"bias", &bias_, &grad_bias_, {}});
+  return p;
+}
+
+Json Conv2D::config() const {
+  Json c;
+  c["filters"] = filters_;
+  c["kernel_size"] = {kernel_h_, kernel_w_};
+  c["strides"] = {stride_h_, stride_w_};
+  c["padding"] = padding_ == Padding::same ? "same" : "valid";
+  c["data_format"] = "channels_last";
+  c["dilation_rate"] = {1, 1};
+  c["groups"] = 1;
+  c["activation"] = activation_name(activation_);
+  c["use_bias"] = use_bias_;
+  c["kernel_initializer"] = keras_initializer("GlorotUniform");
+  c["bias_initializer"] = keras_initializer("Zeros");
+  c["kernel_regularizer"] = keras_regularizer(kernel_regularizer_);
+  c["bias_regularizer"] = nullptr;
+  c["activity_regularizer"] = nullptr;
+  c["kernel_constraint"] = nullptr;
+  c["bias_constraint"] = nullptr;
+  return c;
+}
+
+}  // namespace convlab

@@ -1,0 +1,50 @@
+// Conv2D (Keras): y = activation(conv(x, kernel) + bias), channels last, no dilation, one group.
+//   in (N, H, W, C)  out (N, OH, OW, F)
+//   params: kernel (kh, kw, C, F) glorot_uniform (fan_in = kh*kw*C, fan_out = kh*kw*F),
+//           bias (F) zeros
+//   OH, OW follow TensorFlow's 'valid' / 'same' rules (kernels/geometry.hpp).
+// Computed as im2col + one gemm, so forward, the kernel gradient and the input gradient are the
+// three gemm shapes (NN, TN, NT) the gemm kernel is tuned for.
+#pragma once
+
+#include "kernels/geometry.hpp"
+#include "layers/activations.hpp"
+#include "layers/layer.hpp"
+
+namespace convlab {
+
+class Conv2D : public Layer {
+ public:
+  Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int stride_h = 1,
+         int stride_w = 1, Padding padding = Padding::valid,
+         ActivationFn activation = ActivationFn::linear, bool use_bias = true,
+         Regularizer kernel_regularizer = {});
+
+  const char* class_name() const override { return "Conv2D"; }
+  Shape build(const Shape& input_shape, Rng& rng) override;
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& dy) override;
+  std::vector<Param> params() override;
+  Json config() const override;
+
+ private:
+  int filters_, kernel_h_, kernel_w_, stride_h_, stride_w_;
+  Padding padding_;
+  ActivationFn activation_;
+  bool use_bias_;
+  Regularizer kernel_regularizer_;
+  Window2D g_{};  // everything but N is fixed by build
+
+  Tensor kernel_, bias_;  // (kh, kw, C, F), (F)
+  Tensor grad_kernel_, grad_bias_;
+  const Tensor* x_ = nullptr;  // (N, H, W, C), kept from forward
+  // (N*OH*OW, kh*kw*C). Backward reuses it for dL/dcols once the kernel gradient has been taken
+  // from it: it is the layer's largest buffer, and wasm memory is tight.
+  Tensor cols_;
+  bool cols_hold_x_ = false;  // false once backward has overwritten cols_ with dL/dcols
+  Tensor y_;                  // (N, OH, OW, F)
+  Tensor dz_;                 // (N*OH*OW, F) gradient before the activation
+  Tensor dx_;                 // (N, H, W, C)
+};
+
+}  // namespace convlab

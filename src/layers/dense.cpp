@@ -1,0 +1,90 @@
+#include "layers/dense.hpp"
+
+#include "core/error.hpp"
+#include "kernels/gemm.hpp"
+#include "layers/initializers.hpp"
+#include "layers/keras_json.hpp"
+
+namespace convlab {
+
+Dense::Dense(std::string name, int units, ActivationFn activation, bool use_bias,
+             Regularizer kernel_regularizer)
+    : Layer(std::move(name)),
+      units_(units),
+      activation_(activation),
+      use_bias_(use_bias),
+      kernel_regularizer_(kernel_regularizer) {
+  if (units <= 0)
+    throw Error(name_ + ": Dense units must be a positive integer, got " + std::to_string(units));
+}
+
+Shape Dense::build(const Shape& input_shape, Rng& rng) {
+  if (input_shape.size() != 1)
+    throw Error(name_ + ": Dense expects a flat input (None, features) but got " +
+                keras_shape(input_shape) + "; add a Flatten() layer before it");
+  in_ = input_shape[0];
+  kernel_ = Tensor::from_shape({in_, std::size_t(units_)});
+  glorot_uniform(kernel_, in_, units_, rng);
+  bias_ = xt::zeros<float>({std::size_t(units_)});
+  grad_kernel_ = xt::zeros<float>(kernel_.shape());
+  grad_bias_ = xt::zeros<float>(bias_.shape());
+  return {std::size_t(units_)};
+}
+
+const Tensor& Dense::forward(const Tensor& x, Mode) {
+  x_ = &x;
+  const int n = int(x.shape()[0]);
+  ensure_shape(y_, {std::size_t(n), std::size_t(units_)});
+  float* y = y_.data();
+  if (use_bias_)
+    for (int i = 0; i < n; ++i) std::copy(bias_.begin(), bias_.end(), y + i * units_);
+  gemm(false, false, n, units_, int(in_), x.data(), int(in_), kernel_.data(), units_, y, units_,
+       use_bias_);
+  activation_forward(activation_, y, n, units_);
+  return y_;
+}
+
+const Tensor& Dense::backward(const Tensor& dy) {
+  const int n = int(dy.shape()[0]);
+  ensure_shape(dz_, {std::size_t(n), std::size_t(units_)});
+  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), n, units_);
+  // dkernel (D, U) = x^T (D, N) . dz (N, U)
+  gemm(true, false, int(in_), units_, n, x_->data(), int(in_), dz_.data(), units_,
+       grad_kernel_.data(), units_, false);
+  if (use_bias_) {
+    float* db = grad_bias_.data();
+    std::fill(db, db + units_, 0.0f);
+    for (int i = 0; i < n; ++i)
+      for (int u = 0; u < units_; ++u) db[u] += dz_.data()[i * units_ + u];
+  }
+  if (input_gradient_needed_) {
+    // dx (N, D) = dz (N, U) . kernel^T (U, D)
+    ensure_shape(dx_, {std::size_t(n), in_});
+    gemm(false, true, n, int(in_), units_, dz_.data(), units_, kernel_.data(), units_, dx_.data(),
+         int(in_), false);
+  }
+  return dx_;
+}
+
+std::vector<Param> Dense::params() {
+  std::vector<Param> p{{"kernel", &kernel_, &grad_kernel_, kernel_regularizer_}};
+  if (use_bias_) p.push_back({"bias", &bias_, &grad_bias_, {}});
+  return p;
+}
+
+Json Dense::config() const {
+  Json c;
+  c["units"] = units_;
+  c["activation"] = activation_name(activation_);
+  c["use_bias"] = use_bias_;
+  c["kernel_initializer"] = keras_initializer("GlorotUniform");
+  c["bias_initializer"] = keras_initializer("Zeros");
+  c["kernel_regularizer"] = keras_regularizer(kernel_regularizer_);
+  c["bias_regularizer"] = nullptr;
+  c["activity_regularizer"] = nullptr;
+  c["kernel_constraint"] = nullptr;
+  c["bias_constraint"] = nullptr;
+  return c;
+}
+
+}  // namespace convlab

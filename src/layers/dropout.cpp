@@ -1,0 +1,82 @@
+#include "layers/dropout.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/error.hpp"
+
+namespace convlab {
+
+namespace {
+
+// The shortest decimal that reads back as f: 0.1f prints "0.1", as Keras writes it.
+std::string shortest(float f) {
+  char buf[32];
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
+    if (std::strtof(buf, nullptr) == f) break;
+  }
+  return buf;
+}
+
+}  // namespace
+
+Dropout::Dropout(std::string name, float rate) : Layer(std::move(name)), rate_(rate) {
+  if (!(rate >= 0.0f && rate < 1.0f))
+    throw Error(name_ + ": Dropout rate must be in [0, 1), got " + shortest(rate));
+}
+
+Shape Dropout::build(const Shape& input_shape, Rng& rng) {
+  rng_ = &rng;
+  return input_shape;
+}
+
+const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
+  const Shape shape(x.shape().begin(), x.shape().end());
+  ensure_shape(y_, shape);
+  const std::size_t n = x.size();
+  const float* px = x.data();
+  float* y = y_.data();
+  // Keras skips dropout entirely at rate 0, drawing nothing, so the Rng stream is unchanged.
+  masked_ = mode == Mode::training && rate_ > 0.0f;
+  if (!masked_) {
+    std::copy(px, px + n, y);
+    return y_;
+  }
+  if (!rng_) throw Error(name_ + ": Dropout used before build()");
+  ensure_shape(mask_, shape);
+  float* mask = mask_.data();
+  const float scale = 1.0f / (1.0f - rate_);
+  for (std::size_t i = 0; i < n; ++i) {
+    // uniform() is in [0, 1), so P(u >= rate) = 1 - rate.
+    mask[i] = rng_->uniform() >= rate_ ? scale : 0.0f;
+    y[i] = px[i] * mask[i];
+  }
+  return y_;
+}
+
+const Tensor& Dropout::backward(const Tensor& dy) {
+  if (!input_gradient_needed_) return dx_;
+  ensure_shape(dx_, Shape(dy.shape().begin(), dy.shape().end()));
+  const std::size_t n = dy.size();
+  const float* pdy = dy.data();
+  float* dx = dx_.data();
+  if (masked_) {
+    const float* mask = mask_.data();
+    for (std::size_t i = 0; i < n; ++i) dx[i] = pdy[i] * mask[i];
+  } else {
+    std::copy(pdy, pdy + n, dx);
+  }
+  return dx_;
+}
+
+Json Dropout::config() const {
+  Json c;
+  c["rate"] = std::strtod(shortest(rate_).c_str(), nullptr);
+  c["noise_shape"] = nullptr;
+  c["seed"] = nullptr;
+  return c;
+}
+
+}  // namespace convlab

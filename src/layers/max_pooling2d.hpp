@@ -1,0 +1,36 @@
+// MaxPooling2D (Keras): the maximum of each pool_h x pool_w window, channel by channel.
+//   in (N, H, W, C)  out (N, OH, OW, C)  no params
+//   OH, OW follow TensorFlow's 'valid' / 'same' rules (kernels/geometry.hpp); 'same' padding
+//   pixels never win. A stride of 0 stands for Keras's strides=None, i.e. the pool size.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/geometry.hpp"
+#include "layers/layer.hpp"
+
+namespace convlab {
+
+class MaxPooling2D : public Layer {
+ public:
+  MaxPooling2D(std::string name, int pool_h = 2, int pool_w = 2, int stride_h = 0, int stride_w = 0,
+               Padding padding = Padding::valid);
+
+  const char* class_name() const override { return "MaxPooling2D"; }
+  Shape build(const Shape& input_shape, Rng& rng) override;
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& dy) override;
+  Json config() const override;
+
+ private:
+  int pool_h_, pool_w_, stride_h_, stride_w_;  // strides already resolved from 0
+  Padding padding_;
+  Window2D g_{};  // everything but N is fixed by build
+
+  Tensor y_;                     // (N, OH, OW, C)
+  std::vector<int32_t> argmax_;  // (N, OH, OW, C) flat index into x; only ever grows
+  Tensor dx_;                    // (N, H, W, C)
+};
+
+}  // namespace convlab

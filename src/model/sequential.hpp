@@ -1,0 +1,51 @@
+// Sequential: a stack of layers, built once for an input shape (without the batch dimension).
+// It runs forward and backward through the stack and gathers parameters and weights in Keras's
+// order (per layer: trainable weights, then non-trainable ones).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "layers/layer.hpp"
+
+namespace convlab {
+
+class Sequential {
+ public:
+  // Builds every layer in turn (shape inference), drawing initial weights from `rng`;
+  // throws the first layer's Error when a shape does not fit.
+  Sequential(std::string name, Shape input_shape, std::vector<std::unique_ptr<Layer>> layers,
+             Rng& rng);
+
+  const std::string& name() const { return name_; }
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return output_shapes_.back(); }
+  const Shape& output_shape(std::size_t layer) const { return output_shapes_.at(layer); }
+  std::size_t size() const { return layers_.size(); }
+  Layer& layer(std::size_t i) { return *layers_.at(i); }
+  const Layer& layer(std::size_t i) const { return *layers_.at(i); }
+
+  // x (N, input_shape...). Returns the output of layer `last` (default: the last layer).
+  const Tensor& forward(const Tensor& x, Mode mode, std::size_t last = SIZE_MAX);
+  // dy: dLoss/d(output of the last layer) for the batch of the latest full forward pass.
+  void backward(const Tensor& dy);
+
+  std::vector<Param> params();
+  double regularization_penalty();
+  void add_regularization_gradients();
+
+  // Every weight, Keras order; for get_weights/set_weights and export.
+  std::vector<Weight> weights();
+  std::size_t trainable_count() const;
+  std::size_t non_trainable_count() const;
+
+ private:
+  std::string name_;
+  Shape input_shape_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<Shape> output_shapes_;
+};
+
+}  // namespace convlab

@@ -1,0 +1,50 @@
+#include "optimizers/adam.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace convlab {
+
+Adam::Adam(float learning_rate, float beta_1, float beta_2, float epsilon)
+    : Optimizer(learning_rate), beta_1_(beta_1), beta_2_(beta_2), epsilon_(epsilon) {
+  set_learning_rate(learning_rate);
+  check_range("beta_1", beta_1, 0.0f, 1.0f, false);
+  check_range("beta_2", beta_2, 0.0f, 1.0f, false);
+  if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
+    throw Error(who() + ": epsilon must be >= 0, got " + format_number(epsilon));
+}
+
+void Adam::apply(const std::vector<Param>& params) {
+  size_state(m_, params);
+  size_state(v_, params);
+  // Bias corrections in double: beta_2^t stays close to 1 for thousands of steps, where
+  // float32's 1 - beta_2^t would lose most of its digits.
+  const double t = double(iterations_ + 1);
+  const float lr_t = float(double(learning_rate_) * std::sqrt(1.0 - std::pow(double(beta_2_), t)) /
+                           (1.0 - std::pow(double(beta_1_), t)));
+  const float one_minus_b1 = 1.0f - beta_1_, one_minus_b2 = 1.0f - beta_2_, eps = epsilon_;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    float* w = params[k].value->data();
+    const float* g = params[k].grad->data();
+    float* m = m_[k].data();
+    float* v = v_[k].data();
+    for (std::size_t i = 0, n = m_[k].size(); i < n; ++i) {
+      m[i] += (g[i] - m[i]) * one_minus_b1;
+      v[i] += (g[i] * g[i] - v[i]) * one_minus_b2;
+      w[i] -= (m[i] * lr_t) / (std::sqrt(v[i]) + eps);
+    }
+  }
+  ++iterations_;
+}
+
+Json Adam::config() const {
+  return Json{{"name", class_name()},
+              {"learning_rate", config_number(learning_rate_)},
+              {"beta_1", config_number(beta_1_)},
+              {"beta_2", config_number(beta_2_)},
+              {"epsilon", config_number(epsilon_)},
+              {"amsgrad", false}};
+}
+
+}  // namespace convlab

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "kernels/gemm.hpp"
+#include "kernels/im2col.hpp"
+
+using namespace convlab;
+
+namespace {
+
+Window2D make_window(int N, int H, int W, int C, int k, int stride, Padding padding) {
+  const Window1D wy = window_1d(H, k, stride, padding), wx = window_1d(W, k, stride, padding);
+  return {N, H, W, C, k, k, stride, stride, wy.pad_before, wx.pad_before, wy.out, wx.out};
+}
+
+std::vector<float> random_vector(std::size_t n, Rng& rng) {
+  std::vector<float> v(n);
+  for (auto& e : v) e = rng.uniform(-1.0f, 1.0f);
+  return v;
+}
+
+std::vector<float> absolute(std::vector<float> v) {
+  for (auto& e : v) e = std::fabs(e);
+  return v;
+}
+
+// Every geometry the tests sweep: odd and even sizes, kernels 1/3/5, strides 1/2, both paddings,
+// C = 1 and 3. Valid-padding cases whose kernel does not fit are skipped.
+template <class F>
+void for_each_window(F check) {
+  const int shapes[][2] = {{5, 7}, {8, 9}, {3, 4}, {6, 6}};
+  for (auto shape : shapes)
+    for (int k : {1, 3, 5})
+      for (int stride : {1, 2})
+        for (Padding padding : {Padding::valid, Padding::same})
+          for (int C : {1, 3}) {
+            const Window2D g = make_window(2, shape[0], shape[1], C, k, stride, padding);
+            if (g.OH <= 0 || g.OW <= 0) continue;
+            CAPTURE(g.H);
+            CAPTURE(g.W);
+            CAPTURE(C);
+            CAPTURE(k);
+            CAPTURE(stride);
+            CAPTURE(padding == Padding::same);
+            check(g);
+          }
+}
+
+}  // namespace
+
+TEST_CASE("im2col followed by gemm equals the direct convolution") {
+  Rng rng(3);
+  for_each_window([&](const Window2D& g) {
+    const int F = 5;
+    const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
+    const auto kernel = random_vector(std::size_t(g.patch()) * F, rng);
+    const auto bias = random_vector(F, rng);
+    std::vector<float> expected(std::size_t(g.rows()) * F), bound(expected.size());
+    conv2d_forward_naive(g, F, x.data(), kernel.data(), bias.data(), expected.data());
+    conv2d_forward_naive(g, F, absolute(x).data(), absolute(kernel).data(), absolute(bias).data(),
+                         bound.data());
+
+    // NaN-filled so any padding entry im2col forgets to write would show up.
+    std::vector<float> cols(std::size_t(g.rows()) * g.patch(), std::nanf(""));
+    im2col(g, x.data(), cols.data());
+    std::vector<float> y(expected.size());
+    for (int r = 0; r < g.rows(); ++r)
+      for (int f = 0; f < F; ++f) y[std::size_t(r) * F + f] = bias[f];
+    gemm(false, false, g.rows(), F, g.patch(), cols.data(), g.patch(), kernel.data(), F, y.data(),
+         F, true);
+
+    // Same float-summation bound as the gemm tests: the orders differ, each result is within
+    // (terms * u) * sum |terms| of the exact value, with patch + 1 terms per output.
+    int bad = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (!(std::fabs(y[i] - expected[i]) <= (g.patch() + 2) * FLT_EPSILON * bound[i])) ++bad;
+    CHECK(bad == 0);
+  });
+}
+
+TEST_CASE("col2im is the adjoint of im2col") {
+  // <im2col(x), c> == <x, col2im(c)> for random x and c, which pins down that col2im sends every
+  // column entry back to exactly the pixel im2col took it from (and drops padding entries).
+  Rng rng(5);
+  for_each_window([&](const Window2D& g) {
+    const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
+    const auto c = random_vector(std::size_t(g.rows()) * g.patch(), rng);
+    std::vector<float> cols(c.size());
+    im2col(g, x.data(), cols.data());
+    std::vector<float> dx(x.size(), std::nanf(""));  // col2im must overwrite, not add
+    col2im(g, c.data(), dx.data());
+
+    double lhs = 0.0, rhs = 0.0, magnitude = 0.0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      lhs += double(cols[i]) * c[i];
+      magnitude += std::fabs(double(cols[i]) * c[i]);
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) rhs += double(x[i]) * dx[i];
+    // Products are summed in double; the only float rounding is col2im adding up to kh*kw
+    // entries per pixel, each sum off by at most kh*kw*u of its absolute sum.
+    CHECK(std::fabs(lhs - rhs) <= g.kh * g.kw * FLT_EPSILON * magnitude + 1e-12);
+  });
+}
+
+TEST_CASE("im2col lays out a padded 3x3 patch by hand") {
+  // 2x2 single-channel image [[1, 2], [3, 4]], 3x3 kernel, same padding: the first output pixel's
+  // patch is centred on (0, 0), so its top row and left column are padding.
+  const Window2D g = make_window(1, 2, 2, 1, 3, 1, Padding::same);
+  REQUIRE(g.OH == 2);
+  REQUIRE(g.pad_top == 1);
+  const std::vector<float> x{1, 2, 3, 4};
+  std::vector<float> cols(std::size_t(g.rows()) * g.patch(), -1.0f);
+  im2col(g, x.data(), cols.data());
+  const std::vector<float> first(cols.begin(), cols.begin() + 9);
+  CHECK(first == std::vector<float>{0, 0, 0, 0, 1, 2, 0, 3, 4});
+  const std::vector<float> last(cols.end() - 9, cols.end());
+  CHECK(last == std::vector<float>{1, 2, 0, 3, 4, 0, 0, 0, 0});
+}
