@@ -1,4 +1,5 @@
-// JSON (nlohmann, from Debian) with keys kept in insertion order, so written configs read like Keras's.
+// JSON (nlohmann, from Debian) with keys kept in insertion order, so written configs read like
+// Keras's.
 #pragma once
 
 #include <nlohmann/json.hpp>

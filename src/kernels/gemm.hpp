@@ -11,7 +11,8 @@ namespace convlab {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float* C, int ldc, bool accumulate);
 
-// Plain triple loop with the same contract, kept as the reference the fast kernel is tested against.
+// Plain triple loop with the same contract, kept as the reference the fast kernel is tested
+// against.
 void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
                 const float* B, int ldb, float* C, int ldc, bool accumulate);
 

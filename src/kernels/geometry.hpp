@@ -22,11 +22,11 @@ inline Window1D window_1d(int in, int k, int stride, Padding padding) {
 
 // One 2-D window over an NHWC batch: used by convolution (im2col) and pooling alike.
 struct Window2D {
-  int N, H, W, C;             // input
-  int kh, kw;                 // window size
+  int N, H, W, C;  // input
+  int kh, kw;      // window size
   int stride_h, stride_w;
   int pad_top, pad_left;
-  int OH, OW;                 // output
+  int OH, OW;                               // output
   int rows() const { return N * OH * OW; }  // one row per output pixel
   int patch() const { return kh * kw * C; }
 };

@@ -5,36 +5,18 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "layers/keras_json.hpp"
 
 namespace convlab {
-
-namespace {
-
-// The shortest decimal that reads back as f: 0.99f prints "0.99", as Keras writes it.
-std::string shortest(float f) {
-  char buf[32];
-  for (int digits = 1; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return buf;
-}
-
-// Stored in the config as that decimal's double, so JSON shows 0.99 rather than 0.9900000095.
-double json_number(float f) {
-  return std::strtod(shortest(f).c_str(), nullptr);
-}
-
-}  // namespace
 
 BatchNormalization::BatchNormalization(std::string name, float momentum, float epsilon)
     : Layer(std::move(name)), momentum_(momentum), epsilon_(epsilon) {
   if (!(momentum >= 0.0f && momentum < 1.0f))
     throw Error(name_ + ": BatchNormalization momentum must be in [0, 1), got " +
-                shortest(momentum));
+                format_number(momentum));
   if (!(epsilon > 0.0f) || !std::isfinite(epsilon))
-    throw Error(name_ + ": BatchNormalization epsilon must be > 0, got " + shortest(epsilon));
+    throw Error(name_ + ": BatchNormalization epsilon must be > 0, got " + format_number(epsilon));
 }
 
 Shape BatchNormalization::build(const Shape& input_shape, Rng&) {
@@ -162,8 +144,8 @@ std::vector<Weight> BatchNormalization::non_trainable_weights() {
 Json BatchNormalization::config() const {
   Json c;
   c["axis"] = -1;
-  c["momentum"] = json_number(momentum_);
-  c["epsilon"] = json_number(epsilon_);
+  c["momentum"] = config_number(momentum_);
+  c["epsilon"] = config_number(epsilon_);
   c["center"] = true;
   c["scale"] = true;
   c["beta_initializer"] = keras_initializer("Zeros");

@@ -57,9 +57,12 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   if (wy.out <= 0 || wx.out <= 0)
     throw Error(name_ + ": kernel " + pair(kernel_h_, kernel_w_) + " does not fit input " +
                 keras_shape(input_shape) + " with padding='valid'");
-  g_ = Window2D{
-      0,      H,     W, C, kernel_h_, kernel_w_, stride_h_, stride_w_, wy.pad_before, wx.pad_before,
-      wy.out, wx.out};
+  g_ = Window2D{};
+  g_.H = H, g_.W = W, g_.C = C;
+  g_.kh = kernel_h_, g_.kw = kernel_w_;
+  g_.stride_h = stride_h_, g_.stride_w = stride_w_;
+  g_.pad_top = wy.pad_before, g_.pad_left = wx.pad_before;
+  g_.OH = wy.out, g_.OW = wx.out;
 
   const std::size_t kh = kernel_h_, kw = kernel_w_, F = filters_;
   kernel_ = Tensor::from_shape({kh, kw, std::size_t(C), F});

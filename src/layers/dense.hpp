@@ -28,12 +28,12 @@ class Dense : public Layer {
   Regularizer kernel_regularizer_;
   std::size_t in_ = 0;
 
-  Tensor kernel_, bias_;        // (D, U), (U)
+  Tensor kernel_, bias_;  // (D, U), (U)
   Tensor grad_kernel_, grad_bias_;
-  const Tensor* x_ = nullptr;   // (N, D), kept from forward
-  Tensor y_;                    // (N, U)
-  Tensor dz_;                   // (N, U) gradient before the activation
-  Tensor dx_;                   // (N, D)
+  const Tensor* x_ = nullptr;  // (N, D), kept from forward
+  Tensor y_;                   // (N, U)
+  Tensor dz_;                  // (N, U) gradient before the activation
+  Tensor dx_;                  // (N, D)
 };
 
 }  // namespace convlab

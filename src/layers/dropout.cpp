@@ -5,26 +5,15 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 
 namespace convlab {
 
-namespace {
-
-// The shortest decimal that reads back as f: 0.1f prints "0.1", as Keras writes it.
-std::string shortest(float f) {
-  char buf[32];
-  for (int digits = 1; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return buf;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Dropout::Dropout(std::string name, float rate) : Layer(std::move(name)), rate_(rate) {
   if (!(rate >= 0.0f && rate < 1.0f))
-    throw Error(name_ + ": Dropout rate must be in [0, 1), got " + shortest(rate));
+    throw Error(name_ + ": Dropout rate must be in [0, 1), got " + format_number(rate));
 }
 
 Shape Dropout::build(const Shape& input_shape, Rng& rng) {
@@ -73,7 +62,7 @@ const Tensor& Dropout::backward(const Tensor& dy) {
 
 Json Dropout::config() const {
   Json c;
-  c["rate"] = std::strtod(shortest(rate_).c_str(), nullptr);
+  c["rate"] = config_number(rate_);
   c["noise_shape"] = nullptr;
   c["seed"] = nullptr;
   return c;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/format.hpp"
 #include "core/json.hpp"
 #include "layers/regularizer.hpp"
 
@@ -18,7 +19,8 @@ inline Json keras_initializer(const std::string& class_name) {
 // null, or {"class_name": "L1L2", "config": {"l1": .., "l2": ..}} (Keras's serialised form).
 inline Json keras_regularizer(const Regularizer& r) {
   if (!r.active()) return nullptr;
-  return Json{{"class_name", "L1L2"}, {"config", Json{{"l1", r.l1}, {"l2", r.l2}}}};
+  return Json{{"class_name", "L1L2"},
+              {"config", Json{{"l1", config_number(r.l1)}, {"l2", config_number(r.l2)}}}};
 }
 
 }  // namespace convlab

@@ -45,9 +45,12 @@ Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
   if (wy.out <= 0 || wx.out <= 0)
     throw Error(name_ + ": pool " + pair(pool_h_, pool_w_) + " does not fit input " +
                 keras_shape(input_shape) + " with padding='valid'");
-  g_ = Window2D{
-      0,      H,     W, C, pool_h_, pool_w_, stride_h_, stride_w_, wy.pad_before, wx.pad_before,
-      wy.out, wx.out};
+  g_ = Window2D{};
+  g_.H = H, g_.W = W, g_.C = C;
+  g_.kh = pool_h_, g_.kw = pool_w_;
+  g_.stride_h = stride_h_, g_.stride_w = stride_w_;
+  g_.pad_top = wy.pad_before, g_.pad_left = wx.pad_before;
+  g_.OH = wy.out, g_.OW = wx.out;
   return {std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(C)};
 }
 

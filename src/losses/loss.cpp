@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 
 namespace convlab {
 
@@ -14,15 +15,6 @@ namespace {
 // Keras's backend epsilon, in float32 as Keras clips (1 - 1e-7 rounds to 0.99999988f).
 constexpr float kEpsilon = 1e-7f;
 constexpr float kOneMinusEpsilon = 1.0f - kEpsilon;
-
-std::string shortest(float f) {
-  char buf[32];
-  for (int digits = 1; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return buf;
-}
 
 void check_predictions(const Tensor& y_pred) {
   if (y_pred.dimension() != 2)
@@ -34,10 +26,10 @@ void check_predictions(const Tensor& y_pred) {
 std::size_t sparse_label(const float* y_true, std::size_t index, std::size_t classes) {
   const float v = y_true[index];
   if (!std::isfinite(v) || v != std::floor(v))
-    throw Error("labels: label " + shortest(v) + " at index " + std::to_string(index) +
+    throw Error("labels: label " + format_number(v) + " at index " + std::to_string(index) +
                 " is not an integer class index");
   if (v < 0.0f || v >= float(classes))
-    throw Error("labels: label " + shortest(v) + " at index " + std::to_string(index) +
+    throw Error("labels: label " + format_number(v) + " at index " + std::to_string(index) +
                 " is outside [0, " + std::to_string(classes) + ")");
   return std::size_t(v);
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 
 namespace convlab {
 
@@ -16,19 +17,6 @@ void Optimizer::set_learning_rate(float lr) {
 
 std::string Optimizer::who() const {
   return std::string("optimizer ") + class_name();
-}
-
-std::string Optimizer::format_number(float v) {
-  char buf[32];
-  for (int digits = 1; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-double Optimizer::config_number(float v) {
-  return std::strtod(format_number(v).c_str(), nullptr);
 }
 
 void Optimizer::check_range(const char* name, float v, float lo, float hi,

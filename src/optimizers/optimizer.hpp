@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/format.hpp"
 #include "core/json.hpp"
 #include "layers/layer.hpp"
 
@@ -32,8 +33,6 @@ class Optimizer {
   std::string who() const;
   // The shortest decimal that reads back as v: "0.001" in messages, 0.001 (not
   // 0.0010000000474974513) in configs, as Keras writes them.
-  static std::string format_number(float v);
-  static double config_number(float v);
   // Throws Error(who() + ": <name> must be in [lo, hi), got v") (hi inclusive when asked).
   void check_range(const char* name, float v, float lo, float hi, bool hi_inclusive) const;
   // Per-parameter state (moments, velocities): zeros shaped like each value on the first step;

@@ -32,8 +32,8 @@ TEST_CASE("dense kernel is glorot uniform and bias zero") {
 }
 
 TEST_CASE("dense gradients match finite differences") {
-  for (auto act : {ActivationFn::linear, ActivationFn::sigmoid, ActivationFn::tanh,
-                   ActivationFn::softmax}) {
+  for (auto act :
+       {ActivationFn::linear, ActivationFn::sigmoid, ActivationFn::tanh, ActivationFn::softmax}) {
     CAPTURE(activation_name(act));
     Rng rng(3);
     Dense layer("dense", 5, act);
