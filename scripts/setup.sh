@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nlohmann-json3-dev dataset-fashion-mnist"
+PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nlohmann-json3-dev dataset-fashion-mnist chromium"
 
 missing=""
 for p in $PACKAGES; do
@@ -27,8 +27,15 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 
-# npm ci only when node_modules is missing or older than the lockfile.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci only when a locked package is missing or the lockfile changed since the last install.
+if ! node -e '
+  const fs = require("fs");
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+  const wanted = Object.keys(lock.packages || {}).filter((p) => p && !lock.packages[p].optional);
+  const stamp = "node_modules/.package-lock.json";
+  const fresh = wanted.length === 0 ||
+    (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= fs.statSync("package-lock.json").mtimeMs);
+  process.exit(fresh && wanted.every((p) => fs.existsSync(p)) ? 0 : 1);'; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
