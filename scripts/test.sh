@@ -7,3 +7,4 @@ sh scripts/build.sh --native
 ctest --test-dir build/native --output-on-failure
 ctest --test-dir build/wasm --output-on-failure
 node --test tests/js/*.test.mjs
+node --test tests/e2e/*.test.mjs

@@ -1,6 +1,7 @@
 // Fashion-MNIST (and any MNIST-format IDX pair): gunzip with DecompressionStream (built into
 // browsers and Node 20), then the engine's IDX parser, whose errors name the file.
 
+const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 const FASHION_MNIST_NODE_DIR = '/usr/share/datasets/fashion-mnist';
 
 export const FASHION_MNIST_CLASSES = [
@@ -18,7 +19,8 @@ async function gunzip(stream, name) {
 }
 
 async function openBytes(source, name) {
-  if (typeof source === 'string' && !/^[a-z]+:/.test(source)) {
+  // Under Node a plain path is a file; in a browser every source is a URL.
+  if (isNode && typeof source === 'string' && !/^[a-z]+:/.test(source)) {
     const { openAsBlob } = await import('node:fs');
     return (await openAsBlob(source)).stream();
   }

@@ -1,0 +1,24 @@
+// Shared set-up for browser tests: Debian's Chromium, headless, driven by playwright-core
+// (flags from the toolchain notes: without the background-networking ones Chromium tries to
+// reach Google's hosts, which this closed network refuses).
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function launchBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), 'convlab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
