@@ -1,0 +1,237 @@
+// The training library shared by the browser Worker and Node (CLI, tests): a Keras-style model
+// over the wasm engine. Names follow TF.js layers (camelCase of Keras's), logs keep Keras's keys
+// (loss, accuracy, val_loss, val_accuracy). Library code prints nothing.
+//
+//   const model = await createModel(PRESETS.lab, { seed: 1 });
+//   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+//   const history = await model.fit(train.images, train.labels, { epochs: 5, validationSplit: 0.1 });
+//   const { loss, accuracy } = model.evaluate(test.images, test.labels);
+import { loadEngine } from './engine.mjs';
+import { toCallbackList } from './callbacks.mjs';
+import { nextTurn } from './yield.mjs';
+
+let enginePromise = null;
+export function engine() {
+  enginePromise ??= loadEngine();
+  return enginePromise;
+}
+
+// config: a Keras model config (object or JSON text, to_json() or terse form).
+// inputShape: the data's sample shape, used when the config has none (as Keras builds on fit).
+export async function createModel(config, { seed = 1, inputShape = [28, 28, 1] } = {}) {
+  const e = await engine();
+  const text = typeof config === 'string' ? config : JSON.stringify(config);
+  return new Model(e, new e.Trainer(text, checkSeed(seed), inputShape), seed);
+}
+
+function checkSeed(seed) {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  return seed;
+}
+
+const toFloat32 = (a) => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+function positiveInt(name, value) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function optimizerSpec(optimizer, learningRate) {
+  if (typeof optimizer === 'string' && learningRate === undefined) return optimizer;
+  if (typeof optimizer === 'string') {
+    const names = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' };
+    return JSON.stringify({ class_name: names[optimizer.toLowerCase()] ?? optimizer, config: { learning_rate: learningRate } });
+  }
+  return JSON.stringify(optimizer);
+}
+
+export class Model {
+  constructor(e, trainer, seed) {
+    this.engine = e;
+    this.trainer = trainer;
+    this.seed = seed;
+    this.stopTraining = false;
+    this.compiled = null;
+    this.layers = JSON.parse(trainer.describe()).map((l) => ({
+      name: l.name, className: l.class_name, outputShape: [null, ...l.output_shape], countParams: l.params,
+    }));
+    this.inputSize = 0;
+    this.inputShape = JSON.parse(trainer.toJSON()).config.layers[0].config.batch_input_shape.slice(1);
+    this.inputSize = this.inputShape.reduce((a, b) => a * b, 1);
+    this.outputSize = this.layers.at(-1).outputShape.slice(1).reduce((a, b) => a * b, 1);
+    const model = this;
+    this.optimizer = {
+      get learningRate() { return model.trainer.learningRate(); },
+      set learningRate(lr) { model.trainer.setLearningRate(lr); },
+    };
+  }
+
+  // Keras compile. metrics: only 'accuracy' (always computed); learningRate overrides the default.
+  compile({ optimizer = 'adam', loss = 'sparse_categorical_crossentropy', metrics = ['accuracy'], learningRate } = {}) {
+    for (const m of metrics) {
+      if (!['accuracy', 'acc'].includes(m)) throw new Error(`compile: unsupported metric '${m}' (convlab computes 'accuracy')`);
+    }
+    this.trainer.compile(optimizerSpec(optimizer, learningRate), loss);
+    this.compiled = { optimizer, loss, metrics: ['accuracy'] };
+    return this;
+  }
+
+  summary() { return this.trainer.summary(); }
+  toJSON() { return this.trainer.toJSON(); }
+  getWeights() { return this.trainer.getWeights(); }
+  setWeights(weights) { this.trainer.setWeights(weights); }
+  weightsManifest() { return JSON.parse(this.trainer.weightsManifest()); }
+  get iterations() { return this.trainer.iterations(); }
+  dispose() { this.trainer.delete(); }
+
+  // Number of samples in x (Uint8Array pixels 0-255, scaled by 1/255 inside, or Float32Array).
+  count(x, what = 'x') {
+    if (!(x instanceof Uint8Array || x instanceof Float32Array)) {
+      throw new Error(`${what} must be a Uint8Array (pixels) or Float32Array, got ${x?.constructor?.name ?? typeof x}`);
+    }
+    if (x.length === 0 || x.length % this.inputSize !== 0) {
+      throw new Error(`${what}: ${x.length} values is not a whole number of samples of shape (${this.inputShape.join(', ')})`);
+    }
+    return x.length / this.inputSize;
+  }
+
+  // Keras fit. x, y as above; y: labels (sparse) or one-hot rows (categorical). Yields to the
+  // event loop between batches (at most every yieldMs) so a Worker can receive messages.
+  async fit(x, y, {
+    epochs = 1, batchSize = 32, validationSplit = 0, validationData = null, shuffle = true,
+    callbacks = [], initialEpoch = 0, augment = null, yieldMs = 15,
+  } = {}) {
+    if (!this.compiled) throw new Error('fit: call compile() first');
+    positiveInt('epochs', epochs);
+    positiveInt('batchSize', batchSize);
+    if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`validationSplit must be in [0, 1), got ${validationSplit}`);
+    let n = this.count(x);
+    const yWidth = y.length / n;
+    let [xTrain, yTrain] = [x, y];
+    let validation = validationData;
+    if (validationSplit > 0 && !validationData) {
+      // Keras holds out the LAST fraction of the samples, before any shuffling.
+      const split = Math.floor(n * (1 - validationSplit));
+      if (split < 1 || split === n) throw new Error(`validationSplit ${validationSplit} leaves no training or no validation samples`);
+      validation = [x.subarray(split * this.inputSize), y.subarray(split * yWidth)];
+      [xTrain, yTrain] = [x.subarray(0, split * this.inputSize), y.subarray(0, split * yWidth)];
+      n = split;
+    }
+    if (batchSize > n) throw new Error(`batchSize ${batchSize} is larger than the ${n} training samples`);
+    this.trainer.setData('train', xTrain, toFloat32(yTrain));
+    if (validation) {
+      this.count(validation[0], 'validationData x');
+      this.trainer.setData('validation', validation[0], toFloat32(validation[1]));
+    }
+    this.trainer.startTraining(batchSize, shuffle);
+    const batches = Math.ceil(n / batchSize);
+    const augmented = augment ? this.#augmentedBatches(xTrain, yTrain, n, batchSize, shuffle, augment) : null;
+
+    const cbs = toCallbackList(callbacks);
+    cbs.setModel(this);
+    this.stopTraining = false;
+    const history = { epoch: [], history: {}, params: { epochs, steps: batches, samples: n } };
+    await cbs.onTrainBegin({});
+    let lastYield = performance.now();
+    let logs = {};
+    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      await cbs.onEpochBegin(epoch, {});
+      let seen = 0, lossSum = 0, accSum = 0;
+      for (let batch = 0; batch < batches; batch++) {
+        await cbs.onBatchBegin(batch, { batch, size: Math.min(batchSize, n - batch * batchSize) });
+        let step;
+        try {
+          step = augmented ? augmented.next(batch) : this.trainer.trainStep();
+        } catch (e) {
+          throw new Error(`epoch ${epoch + 1}, batch ${batch + 1}: ${e.message}`);
+        }
+        seen += step.size;
+        lossSum += step.loss * step.size;
+        accSum += step.accuracy * step.size;
+        logs = { batch, size: step.size, loss: lossSum / seen, accuracy: accSum / seen };
+        await cbs.onBatchEnd(batch, logs);
+        if (this.stopTraining) break;
+        if (performance.now() - lastYield > yieldMs) {
+          await nextTurn();
+          lastYield = performance.now();
+        }
+      }
+      logs = { loss: lossSum / seen, accuracy: accSum / seen };
+      if (validation) {
+        const v = this.trainer.evaluateData('validation', batchSize);
+        logs.val_loss = v.loss;
+        logs.val_accuracy = v.accuracy;
+      }
+      await cbs.onEpochEnd(epoch, logs);
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      await nextTurn();
+      lastYield = performance.now();
+    }
+    await cbs.onTrainEnd(logs);
+    return history;
+  }
+
+  // Batches gathered and augmented in JS (the engine's cursor cannot transform images); the
+  // order still comes from the engine's seeded RNG.
+  #augmentedBatches(x, y, n, batchSize, shuffle, generator) {
+    const [h, w, c] = this.inputShape;
+    const yWidth = y.length / n;
+    const xb = new Float32Array(batchSize * this.inputSize);
+    const yb = new Float32Array(batchSize * yWidth);
+    let order = null;
+    const scale = x instanceof Uint8Array ? 1 / 255 : 1;
+    return {
+      next: (batch) => {
+        if (batch === 0) order = shuffle ? this.trainer.permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
+        const start = batch * batchSize;
+        const m = Math.min(batchSize, n - start);
+        for (let i = 0; i < m; i++) {
+          const s = order[start + i];
+          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] * scale;
+          yb.set(y.subarray(s * yWidth, (s + 1) * yWidth), i * yWidth);
+        }
+        generator.augmentBatch(xb, m, h, w, c);
+        return this.trainer.trainOnBatch(xb.subarray(0, m * this.inputSize), yb.subarray(0, m * yWidth));
+      },
+    };
+  }
+
+  // Keras evaluate: {loss, accuracy} over all of x in inference mode.
+  evaluate(x, y, { batchSize = 32 } = {}) {
+    if (!this.compiled) throw new Error('evaluate: call compile() first');
+    this.count(x);
+    positiveInt('batchSize', batchSize);
+    this.trainer.setData('evaluate', x, toFloat32(y));
+    const r = this.trainer.evaluateData('evaluate', batchSize);
+    return { loss: r.loss, accuracy: r.accuracy };
+  }
+
+  // Model outputs (N x classes) in inference mode, batch by batch.
+  predict(x, { batchSize = 32 } = {}) {
+    return this.layerOutputs(x, [this.layers.length - 1], { batchSize })[0].data;
+  }
+
+  // Outputs of the given layers (indices or names) for the given images: the feature maps.
+  // Returns [{name, className, shape: [N, ...], data: Float32Array}].
+  layerOutputs(images, layers, { batchSize = 32 } = {}) {
+    const n = this.count(images, 'images');
+    const scale = images instanceof Uint8Array ? 1 / 255 : 1;
+    return layers.map((which) => {
+      const index = typeof which === 'number' ? which : this.layers.findIndex((l) => l.name === which);
+      const layer = this.layers[index];
+      if (!layer) throw new Error(`layerOutputs: no layer ${JSON.stringify(which)} (layers: ${this.layers.map((l) => l.name).join(', ')})`);
+      const per = layer.outputShape.slice(1).reduce((a, b) => a * b, 1);
+      const data = new Float32Array(n * per);
+      for (let start = 0; start < n; start += batchSize) {
+        const m = Math.min(batchSize, n - start);
+        const chunk = images.subarray(start * this.inputSize, (start + m) * this.inputSize);
+        const xs = scale === 1 ? chunk : Float32Array.from(chunk, (v) => v * scale);
+        data.set(this.trainer.layerOutput(xs, index), start * per);
+      }
+      return { name: layer.name, className: layer.className, shape: [n, ...layer.outputShape.slice(1)], data };
+    });
+  }
+}
