@@ -198,7 +198,8 @@ async function main(argv) {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(e.message.split('\n')[0]);
+    const option = /option '([^']+)'/.exec(e.message)?.[1];
+    throw new UsageError(option ? `unknown option '${option}' (see convlab --help)` : e.message.split('\n')[0]);
   }
   const [command, ...rest] = parsed.positionals;
   if (parsed.values.help || !command) {

@@ -1,5 +1,6 @@
-// Fashion-MNIST (and any MNIST-format IDX pair): gunzip with DecompressionStream (built into
-// browsers and Node 20), then the engine's IDX parser, whose errors name the file.
+// Datasets as bytes: Fashion-MNIST (and any MNIST-format IDX pair, parsed by the engine) and
+// CIFAR-10 binary batches. gunzip is DecompressionStream (built into browsers and Node 20).
+// Every error names the file it is about.
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 const FASHION_MNIST_NODE_DIR = '/usr/share/datasets/fashion-mnist';
@@ -9,33 +10,54 @@ export const FASHION_MNIST_CLASSES = [
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ];
 
-async function gunzip(stream, name) {
+export const CIFAR10_CLASSES = [
+  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+];
+
+const isGzip = (bytes) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+// The magic number is checked here, not left to DecompressionStream: its errors are zlib's
+// ('incorrect header check') under Node and a bare TypeError in browsers, which say neither
+// which file nor what is wrong with it.
+async function gunzip(bytes, name) {
+  if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
+  if (!isGzip(bytes)) throw new Error(`${name}: not a gzip file`);
   try {
-    const out = stream.pipeThrough(new DecompressionStream('gzip'));
+    const out = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(out).arrayBuffer());
   } catch (e) {
-    throw new Error(`${name}: not a valid gzip file (${e.message})`);
+    throw new Error(`${name}: truncated or corrupt gzip data`, { cause: e });
   }
 }
 
-async function openBytes(source, name) {
-  // Under Node a plain path is a file; in a browser every source is a URL.
-  if (isNode && typeof source === 'string' && !/^[a-z]+:/.test(source)) {
-    const { openAsBlob } = await import('node:fs');
-    return (await openAsBlob(source)).stream();
+function fileName(source) {
+  return String(source).split(/[?#]/)[0].split('/').pop();
+}
+
+async function readBytes(source, name) {
+  // Under Node a plain path or a file: URL is a file (Node's fetch cannot read file: URLs);
+  // everything else, and every source in a browser, is fetched.
+  const isFileUrl = source instanceof URL ? source.protocol === 'file:' : /^file:/.test(String(source));
+  if (isNode && (isFileUrl || (typeof source === 'string' && !/^[a-z]+:/i.test(source)))) {
+    const { readFile } = await import('node:fs/promises');
+    const buffer = await readFile(typeof source === 'string' && isFileUrl ? new URL(source) : source);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
   const response = await fetch(source);
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status} ${response.statusText}`);
-  return response.body;
+  return new Uint8Array(await response.arrayBuffer());
 }
 
+// IDX data may arrive already decompressed: a browser undoes a server's Content-Encoding: gzip
+// on its own, and some people gunzip the files. Raw IDX starts with 0x00 0x00 0x08.
 async function readIdx(source) {
-  const name = String(source).split('/').pop();
-  const bytes = await gunzip(await openBytes(source, name), name);
-  return { name, bytes };
+  const name = fileName(source);
+  const bytes = await readBytes(source, name);
+  const isRawIdx = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0x08;
+  return { name, bytes: isRawIdx ? bytes : await gunzip(bytes, name) };
 }
 
-// Returns {images: Uint8Array (count*rows*cols), labels: Float32Array, count, rows, cols}.
+// Returns {images: Uint8Array (count*rows*cols), labels: Float32Array, count, rows, cols, channels: 1}.
 export async function loadIdxPair(engine, imagesSource, labelsSource) {
   const [img, lab] = await Promise.all([readIdx(imagesSource), readIdx(labelsSource)]);
   const images = engine.parseIdxImages(img.bytes, img.name);
@@ -45,7 +67,7 @@ export async function loadIdxPair(engine, imagesSource, labelsSource) {
   }
   return {
     images: images.pixels, labels: Float32Array.from(labels),
-    count: images.count, rows: images.rows, cols: images.cols,
+    count: images.count, rows: images.rows, cols: images.cols, channels: 1,
   };
 }
 
@@ -53,4 +75,100 @@ export async function loadIdxPair(engine, imagesSource, labelsSource) {
 export function loadFashionMnist(engine, split, base = FASHION_MNIST_NODE_DIR) {
   const prefix = split === 'test' ? 't10k' : 'train';
   return loadIdxPair(engine, `${base}/${prefix}-images-idx3-ubyte.gz`, `${base}/${prefix}-labels-idx1-ubyte.gz`);
+}
+
+// --- CIFAR-10 ---------------------------------------------------------------------------------
+
+const CIFAR_SIDE = 32;
+const CIFAR_PLANE = CIFAR_SIDE * CIFAR_SIDE;
+const CIFAR_RECORD = 1 + 3 * CIFAR_PLANE;  // 3073
+
+// One CIFAR-10 binary batch (data_batch_N.bin, test_batch.bin): records of a label byte, then
+// the red, green and blue 32x32 planes, rows top to bottom. The engine wants channels last, so
+// the planes are interleaved into NHWC.
+// Returns {images: Uint8Array (count*32*32*3), labels: Float32Array, count, rows, cols, channels}.
+export function parseCifar10(bytes, name = 'CIFAR-10 batch') {
+  if (!(bytes instanceof Uint8Array)) throw new Error(`${name}: expected the file's bytes as a Uint8Array`);
+  if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
+  if (bytes.length % CIFAR_RECORD !== 0) {
+    let hint = '';
+    if (isGzip(bytes)) hint = '; it is gzip-compressed, so gunzip it first';
+    else if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
+      hint = '; it is a tar archive: extract the data_batch_N.bin and test_batch.bin files from it';
+    } else if (bytes.length % (CIFAR_RECORD + 1) === 0) {
+      hint = '; its length fits 3074-byte CIFAR-100 records (two label bytes), which this loader does not read';
+    }
+    throw new Error(`${name}: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records${hint}`);
+  }
+  const count = bytes.length / CIFAR_RECORD;
+  const images = new Uint8Array(count * CIFAR_PLANE * 3);
+  const labels = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const record = i * CIFAR_RECORD;
+    const label = bytes[record];
+    if (label > 9) throw new Error(`${name}: record ${i} has label ${label}, outside 0..9`);
+    labels[i] = label;
+    const out = i * CIFAR_PLANE * 3;
+    for (let ch = 0; ch < 3; ch++) {
+      const plane = record + 1 + ch * CIFAR_PLANE;
+      for (let p = 0; p < CIFAR_PLANE; p++) images[out + p * 3 + ch] = bytes[plane + p];
+    }
+  }
+  return { images, labels, count, rows: CIFAR_SIDE, cols: CIFAR_SIDE, channels: 3 };
+}
+
+// One or several batches (Node paths or URLs), concatenated in the order given; a gzipped
+// batch is gunzipped first (a label byte is never 0x1f, so the gzip magic is unambiguous).
+export async function loadCifar10(paths) {
+  const sources = typeof paths === 'string' || paths instanceof URL ? [paths] : paths;
+  if (!Array.isArray(sources) || sources.length === 0) {
+    throw new Error('loadCifar10: give one or more CIFAR-10 batch files (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)');
+  }
+  const parts = await Promise.all(sources.map(async (source) => {
+    const name = fileName(source);
+    let bytes = await readBytes(source, name);
+    if (isGzip(bytes)) bytes = await gunzip(bytes, name);
+    return parseCifar10(bytes, name);
+  }));
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const images = new Uint8Array(count * CIFAR_PLANE * 3);
+  const labels = new Float32Array(count);
+  let at = 0;
+  for (const p of parts) {
+    images.set(p.images, at * CIFAR_PLANE * 3);
+    labels.set(p.labels, at);
+    at += p.count;
+  }
+  return { images, labels, count, rows: CIFAR_SIDE, cols: CIFAR_SIDE, channels: 3 };
+}
+
+// --- labels -----------------------------------------------------------------------------------
+
+// keras.utils.to_categorical: one-hot rows (count x numClasses) as a Float32Array. Without
+// numClasses, as in Keras, it is the largest label + 1.
+export function toCategorical(labels, numClasses) {
+  if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number') {
+    throw new Error(`toCategorical: labels must be an array of class indices, got ${typeof labels === 'string' ? `'${labels}'` : String(labels)}`);
+  }
+  let max = -1;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v)) throw new Error(`toCategorical: label ${typeof v === 'string' ? `'${v}'` : v} at index ${i} is not an integer`);
+    if (v > max) max = v;
+  }
+  if (numClasses === undefined) {
+    if (labels.length === 0) throw new Error('toCategorical: give numClasses; it cannot be inferred from no labels');
+    numClasses = max + 1;
+  }
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new Error(`toCategorical: numClasses must be an integer >= 1, got ${numClasses}`);
+  }
+  const out = new Float32Array(labels.length * numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (v < 0 || v >= numClasses) throw new Error(`toCategorical: label ${v} at index ${i} is outside [0, ${numClasses})`);
+    out[i * numClasses + v] = 1;
+  }
+  return out;
 }

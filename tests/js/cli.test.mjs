@@ -1,0 +1,108 @@
+// The convlab command line, run as a user would, on a small IDX dataset the test writes.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { engine } from '../../web/lib/convlab.mjs';
+import { loadFashionMnist } from '../../web/lib/datasets.mjs';
+
+const CLI = new URL('../../bin/convlab.mjs', import.meta.url).pathname;
+let dir;
+
+function run(...args) {
+  return new Promise((ok) => execFile(process.execPath, [CLI, ...args], (err, stdout, stderr) => ok({ code: err?.code ?? 0, stdout, stderr })));
+}
+
+function idx(magic, dims, body) {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return gzipSync(Buffer.concat([header, Buffer.from(body)]));
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'convlab-cli-'));
+  const e = await engine();
+  const [train, test] = await Promise.all([loadFashionMnist(e, 'train'), loadFashionMnist(e, 'test')]);
+  const write = async (prefix, data, n) => {
+    await writeFile(join(dir, `${prefix}-images-idx3-ubyte.gz`), idx(2051, [n, 28, 28], data.images.subarray(0, n * 784)));
+    await writeFile(join(dir, `${prefix}-labels-idx1-ubyte.gz`), idx(2049, [n], Uint8Array.from(data.labels.subarray(0, n))));
+  };
+  await write('train', train, 1000);
+  await write('t10k', test, 300);
+});
+
+const timeless = (s) => s.replace(/\d+(\.\d+)?(s|ms|us)(\/step)?/g, 'T');
+
+test('train prints Keras-style epochs, evaluates, saves, and the same seed prints the same', async () => {
+  const args = ['train', '--model', 'dnn', '--epochs', '2', '--validation-split', '0.2', '--seed', '4', '--data', dir];
+  const a = await run(...args, '--save', join(dir, 'run'));
+  assert.equal(a.code, 0, a.stderr);
+  const lines = a.stdout.split('\n');
+  assert.equal(lines[0], 'Epoch 1/2');
+  assert.match(lines[1], /^25\/25 \[==============================\] - \d+s \d+(ms|us)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$/);
+  assert.equal(lines[2], 'Epoch 2/2');
+  assert.match(lines[4], /^10\/10 \[=+\] - .* - loss: \d\.\d{4} - accuracy: (\d\.\d{4})$/);
+  const testAccuracy = /accuracy: (\d\.\d{4})$/.exec(lines[4])[1];
+  assert.match(a.stdout, /trained 2 epoch\(s\) in [\d.]+ s; test accuracy /);
+  for (const f of ['model.json', 'weights.bin', 'history.json']) assert.ok(existsSync(join(dir, 'run', f)), f);
+  const history = JSON.parse(await readFile(join(dir, 'run', 'history.json'), 'utf8'));
+  assert.equal(history.history.loss.length, 2);
+
+  const b = await run(...args);
+  assert.deepEqual(timeless(b.stdout).split('\n').slice(0, 5), timeless(a.stdout).split('\n').slice(0, 5));
+
+  const ev = await run('evaluate', '--load', join(dir, 'run'), '--data', dir);
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.match(ev.stdout, new RegExp(`^10/10 \\[=+\\] - .* - accuracy: ${testAccuracy}\\n$`));
+});
+
+test('the threshold flag stops training and says so', async () => {
+  const r = await run('train', '--model', 'dnn', '--epochs', '5', '--stop-at-accuracy', '0.5', '--data', dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\nReached 50% accuracy so cancelling training!\n/);
+  assert.doesNotMatch(r.stdout, /Epoch 2\/5/);
+});
+
+test('summary and export', async () => {
+  const s = await run('summary', '--model', 'single-conv');
+  assert.match(s.stdout, /Total params: 693,962\n/);
+  const out = join(dir, 'export');
+  const x = await run('export', '--model', 'lab', '--out', out);
+  assert.equal(x.code, 0, x.stderr);
+  const model = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+  assert.equal(model.format, 'layers-model');
+  assert.equal(model.modelTopology.class_name, 'Sequential');
+  assert.equal((await readFile(join(out, 'weights.bin'))).length, 113386 * 4);
+});
+
+test('bad flags and files give one line on stderr and exit code 2', async () => {
+  const cases = [
+    [['train', '--model', 'lab', '--epochs', '0'], "convlab: --epochs: expected an integer >= 1, got '0'\n"],
+    [['train', '--model', 'nope'], /^convlab: --model: 'nope' is neither a preset/],
+    [['train', '--model', 'lab', '--bogus'], "convlab: unknown option '--bogus' (see convlab --help)\n"],
+    [['fly'], "convlab: unknown command 'fly' (train, evaluate, summary, export)\n"],
+    [['evaluate', '--load', join(dir, 'missing')], /^convlab: --load: .*model\.json does not exist\n$/],
+    [['train', '--model', 'lab', '--data', '/nonexistent'], 'convlab: --data: /nonexistent does not exist\n'],
+    [['train', '--model', 'lab', '--data', tmpdir()], /^convlab: --data: .* holds neither an IDX pair/],
+  ];
+  for (const [args, expected] of cases) {
+    const r = await run(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    if (typeof expected === 'string') assert.equal(r.stderr, expected);
+    else assert.match(r.stderr, expected);
+    assert.equal(r.stderr.split('\n').length, 2, 'exactly one line');
+  }
+  await writeFile(join(dir, 'broken.json'), '{"layers": [');
+  const r = await run('summary', '--model', join(dir, 'broken.json'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /broken\.json: not valid JSON/);
+  await writeFile(join(dir, 'typo.json'), JSON.stringify({ input_shape: [28, 28, 1], layers: [{ Conv2D: { filters: 3, kernel_size: 3, activatoin: 'relu' } }] }));
+  const t = await run('summary', '--model', join(dir, 'typo.json'));
+  assert.equal(t.stderr, "convlab: conv2d: Conv2D: unknown argument 'activatoin' (did you mean 'activation'?)\n");
+  assert.equal(t.code, 2);
+});
