@@ -1,0 +1,22 @@
+// The training Worker (a module Worker): owns the engine and the data; the page only draws.
+import { createModel, engine } from '../lib/convlab.mjs';
+import { loadFashionMnist } from '../lib/datasets.mjs';
+import { createHandler } from './handler.mjs';
+
+const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
+
+async function loadData() {
+  const e = await engine();
+  const [train, test] = await Promise.all([loadFashionMnist(e, 'train', DATA), loadFashionMnist(e, 'test', DATA)]);
+  return { train, test };
+}
+
+const handle = createHandler({
+  post: (msg, transfer = []) => self.postMessage(msg, transfer),
+  loadData: () => loadData().catch((e) => {
+    self.postMessage({ type: 'error', message: `loading Fashion-MNIST failed: ${e.message}`, during: 'load' });
+    throw e;
+  }),
+  createModel,
+});
+self.onmessage = (e) => handle(e.data);
