@@ -64,7 +64,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', mounts = DEFAULT_
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, isolate: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { port: { type: 'string', default: process.env.PORT ?? '8080' }, isolate: { type: 'boolean', default: false } } });
   const server = await startServer({ port: Number(values.port), isolate: values.isolate });
   console.log(`convlab: serving on http://localhost:${server.address().port}/${values.isolate ? ' (cross-origin isolated)' : ''}`);
 }

@@ -1,0 +1,317 @@
+// The page: wires the controls and views to the training Worker. It never touches wasm; the
+// Worker never touches the DOM (see worker/protocol.mjs for the messages).
+import { PRESETS } from './lib/presets.mjs';
+import { FASHION_MNIST_CLASSES } from './lib/datasets.mjs';
+import { parseKerasPython, isKerasPython } from './lib/keras_python.mjs';
+import { configToPython, layerNames } from './ui/model_code.mjs';
+import { createCurves } from './ui/curves.mjs';
+import { drawFeatureGrid, drawAllFilters, drawKernels } from './ui/feature_maps.mjs';
+import { confusionMatrix, perClassAccuracy, misclassified, drawConfusion, drawPerClass, drawMisclassified } from './ui/evaluation.mjs';
+import { createExperimentsTable, architectureString } from './ui/experiments.mjs';
+
+const $ = (id) => document.getElementById(id);
+const MAP_REFRESH_MS = 2000;  // live feature maps while training: cheap, but not every batch
+
+const app = {
+  worker: null, state: 'starting', ready: false, model: null, data: null,
+  run: null, runs: [], lastMaps: 0, mapRequest: 0, parsed: null,
+};
+
+const curves = { loss: createCurves($('loss-chart'), { metric: 'loss' }), accuracy: createCurves($('accuracy-chart'), { metric: 'accuracy' }) };
+const experiments = createExperimentsTable($('experiments'), { onToggleOverlay: toggleOverlay });
+
+function status(text) { $('status').textContent = text; }
+
+// ---- worker ----------------------------------------------------------------------------------
+
+function startWorker() {
+  app.worker = new Worker(new URL('./worker/train_worker.mjs', import.meta.url), { type: 'module' });
+  app.worker.onmessage = (e) => onEvent(e.data);
+  app.worker.onerror = (e) => {
+    e.preventDefault?.();
+    // The page keeps its curves, summary and experiments; a new worker takes over.
+    status(`The training worker failed (${e.message ?? 'unknown error'}). Your curves and results are kept; starting a fresh worker…`);
+    app.worker.terminate();
+    app.ready = false;
+    setState('starting');
+    startWorker();
+    if (app.parsed) send({ type: 'build', config: app.parsed.config, seed: seed() });
+  };
+}
+
+const send = (msg) => app.worker.postMessage(msg);
+
+const handlers = {
+  ready(m) {
+    app.ready = true;
+    app.data = m;
+    status(`Ready: ${m.trainCount.toLocaleString()} training and ${m.testCount.toLocaleString()} test images of Fashion-MNIST.`);
+    setState(app.state === 'starting' ? 'idle' : app.state);
+    requestMaps();
+  },
+  model(m) {
+    app.model = m;
+    $('summary').textContent = m.summary;
+    $('model-error').textContent = '';
+    const select = $('map-layer');
+    select.replaceChildren(...m.layers.map((l, i) => new Option(`${l.name} (${l.className})`, String(i))));
+    requestMaps();
+    updateButtons();
+  },
+  state(m) { setState(m.state); },
+  progress(m) {
+    for (const p of m.points) {
+      curves.loss.addBatch(p.step, p.loss);
+      curves.accuracy.addBatch(p.step, p.accuracy);
+    }
+    const done = m.epoch * m.batches + m.batch + 1;
+    $('progress').value = done / (m.epochs * m.batches);
+    $('progress-text').textContent = `Epoch ${m.epoch + 1}/${m.epochs} · batch ${m.batch + 1}/${m.batches} · ` +
+      `loss ${m.logs.loss.toFixed(4)} · accuracy ${m.logs.accuracy.toFixed(4)} · ` +
+      `${Math.round(m.imagesPerSecond).toLocaleString()} img/s · ETA ${formatSeconds(m.etaSeconds)}`;
+    app.run.batches = m.batches;
+    if (performance.now() - app.lastMaps > MAP_REFRESH_MS) requestMaps();
+  },
+  epoch(m) {
+    const step = (m.epoch + 1) * app.run.batches;
+    curves.loss.addEpoch(step, { train: m.logs.loss, val: m.logs.val_loss });
+    curves.accuracy.addEpoch(step, { train: m.logs.accuracy, val: m.logs.val_accuracy });
+    app.run.epochs.push({ step, ...m.logs });
+    app.run.seconds.push(m.seconds);
+    requestMaps();
+  },
+  done(m) {
+    const run = app.run;
+    const last = run.epochs.at(-1) ?? {};
+    $('progress-text').textContent += ` · test accuracy ${m.test.accuracy.toFixed(4)}`;
+    status(m.stopReason && m.stopReason !== 'stopped' ? m.stopReason : `Finished in ${formatSeconds(m.seconds)}: test loss ${m.test.loss.toFixed(4)}, test accuracy ${m.test.accuracy.toFixed(4)}.`);
+    if (run.epochs.length) {
+      run.id = app.runs.length + 1;
+      app.runs.push(run);
+      experiments.add({
+        id: run.id, name: `#${run.id}`, architecture: run.architecture, params: app.model.params,
+        epochs: run.epochs.length, secondsPerEpoch: run.seconds.reduce((a, b) => a + b, 0) / run.seconds.length,
+        trainAccuracy: last.accuracy, testAccuracy: m.test.accuracy,
+      });
+    }
+    requestMaps();
+  },
+  featureMaps(m) {
+    if (m.id !== app.mapRequest || !app.data) return;
+    const [h, w] = app.data.imageShape;
+    const images = m.images.map((index) => ({
+      index, label: FASHION_MNIST_CLASSES[app.data.testLabels[index]],
+      pixels: Float32Array.from(app.data.testImages.subarray(index * h * w, (index + 1) * h * w), (v) => v / 255),
+    }));
+    drawFeatureGrid($('feature-grid'), { images, layers: m.layers, maps: m.maps, filter: m.filter });
+  },
+  allFilters(m) { drawAllFilters($('all-filters'), { name: m.layer.name, shape: m.layer.shape, data: m.data }); },
+  kernels(m) { drawKernels($('kernels'), { shape: m.layer.shape, data: m.data }); },
+  evaluation(m) {
+    const labels = app.data.testLabels;
+    const classes = m.classes;
+    const predicted = new Float32Array(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (m.probabilities[i * classes + c] > m.probabilities[i * classes + best]) best = c;
+      predicted[i] = best;
+    }
+    const matrix = confusionMatrix(labels, predicted, classes);
+    $('eval-summary').textContent = `Test loss ${m.loss.toFixed(4)} · test accuracy ${m.accuracy.toFixed(4)}`;
+    drawConfusion($('confusion'), matrix, FASHION_MNIST_CLASSES);
+    drawPerClass($('per-class'), perClassAccuracy(matrix), FASHION_MNIST_CLASSES);
+    const [h, w] = app.data.imageShape;
+    drawMisclassified($('misclassified'), misclassified(labels, m.probabilities, classes, 24),
+      (index) => Float32Array.from(app.data.testImages.subarray(index * h * w, (index + 1) * h * w), (v) => v / 255),
+      FASHION_MNIST_CLASSES);
+  },
+  error(m) {
+    const where = m.during === 'build' ? 'model-error' : 'train-error';
+    $(where).textContent = m.during === 'build' ? pointAtLine(m.message) : m.message;
+    if (m.during === 'load') status(m.message);
+  },
+};
+
+function onEvent(m) {
+  handlers[m.type]?.(m);
+}
+
+// ---- state and controls ----------------------------------------------------------------------
+
+function setState(state) {
+  app.state = state;
+  updateButtons();
+}
+
+function updateButtons() {
+  const s = app.state;
+  const can = {
+    train: app.ready && app.model && s === 'idle', pause: s === 'training', resume: s === 'paused',
+    step: s === 'paused', stop: s === 'training' || s === 'paused', reset: app.model && s !== 'starting',
+    evaluate: app.ready && app.model && s === 'idle',
+  };
+  for (const [id, enabled] of Object.entries(can)) $(id).disabled = !enabled;
+  $('editor').readOnly = s === 'training' || s === 'paused';
+}
+
+function seed() {
+  const v = Number($('seed').value);
+  return Number.isInteger(v) && v >= 0 ? v : 1;
+}
+
+function settings() {
+  const num = (id) => ($(id).value === '' ? null : Number($(id).value));
+  return {
+    epochs: num('epochs'), batchSize: num('batch-size'), optimizer: $('optimizer').value,
+    learningRate: num('learning-rate'), validationSplit: num('validation-split') ?? 0, threshold: num('threshold'),
+  };
+}
+
+function startTraining() {
+  $('train-error').textContent = '';
+  app.run = {
+    architecture: architectureString(app.model.layers.map((l) => ({ ...l, ...layerArgs(l.name) }))),
+    epochs: [], seconds: [], batches: 1,
+  };
+  curves.loss.reset();
+  curves.accuracy.reset();
+  for (const r of app.runs) if (r.overlay) addOverlays(r);
+  send({ type: 'train', ...settings() });
+}
+
+function layerArgs(name) {
+  const config = app.parsed?.config;
+  if (!config) return {};
+  const index = layerNames(config).indexOf(name);
+  const entry = config.layers[index];
+  return typeof entry === 'object' ? Object.values(entry)[0] : {};
+}
+
+function toggleOverlay(id, on) {
+  const run = app.runs.find((r) => r.id === id);
+  if (!run) return;
+  run.overlay = on;
+  if (on) addOverlays(run);
+  else {
+    // uPlot series cannot be removed one by one cleanly: redraw the overlays that stay.
+    for (const c of Object.values(curves)) c.reset();
+    for (const r of app.runs) if (r.overlay) addOverlays(r);
+  }
+}
+
+function addOverlays(run) {
+  curves.loss.addOverlay(`#${run.id} loss`, run.epochs.map((e) => [e.step, e.loss]));
+  curves.accuracy.addOverlay(`#${run.id} accuracy`, run.epochs.map((e) => [e.step, e.accuracy]));
+}
+
+function requestMaps() {
+  if (!app.ready || !app.model) return;
+  app.lastMaps = performance.now();
+  const images = $('map-images').value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n));
+  const filter = Math.max(0, Number($('map-filter').value) || 0);
+  const convLike = app.model.layers.slice(0, 4).map((_, i) => i);
+  app.mapRequest += 1;
+  send({ type: 'featureMaps', id: app.mapRequest, images: images.slice(0, 6), layers: convLike, filter });
+  const layer = Number($('map-layer').value) || 0;
+  send({ type: 'allFilters', id: app.mapRequest, image: Number($('map-image').value) || 0, layer });
+  const firstConv = app.model.layers.findIndex((l) => l.className === 'Conv2D');
+  if (firstConv >= 0) send({ type: 'kernels', id: app.mapRequest, layer: firstConv });
+}
+
+// ---- model editor ----------------------------------------------------------------------------
+
+// Engine errors start with the layer's name ("dense: Dense expects ..."): add its source line.
+function pointAtLine(message) {
+  if (!app.parsed?.layerLines) return message;
+  const name = message.split(':')[0];
+  const index = layerNames(app.parsed.config).indexOf(name);
+  const line = app.parsed.layerLines[index];
+  return line ? `line ${line}: ${message}` : message;
+}
+
+let editTimer = null;
+function onEdit() {
+  clearTimeout(editTimer);
+  editTimer = setTimeout(buildFromEditor, 350);
+}
+
+function buildFromEditor() {
+  const text = $('editor').value;
+  try {
+    if (isKerasPython(text)) {
+      app.parsed = parseKerasPython(text);
+      applyScript(app.parsed);
+    } else {
+      app.parsed = { config: JSON.parse(text), layerLines: null };
+    }
+  } catch (e) {
+    $('model-error').textContent = e.message;
+    return;
+  }
+  $('model-error').textContent = '';
+  if (app.state === 'idle' || app.state === 'starting') send({ type: 'build', config: app.parsed.config, seed: seed() });
+}
+
+// model.compile(...) and model.fit(...) in the pasted code fill the training form.
+function applyScript({ compile, fit }) {
+  if (compile?.optimizer) $('optimizer').value = compile.optimizer;
+  if (compile?.learningRate) $('learning-rate').value = compile.learningRate;
+  if (fit?.epochs) $('epochs').value = fit.epochs;
+  if (fit?.batchSize) $('batch-size').value = fit.batchSize;
+  if (fit?.validationSplit !== undefined && fit?.validationSplit !== null) $('validation-split').value = fit.validationSplit;
+}
+
+function loadPreset(name) {
+  $('editor').value = configToPython(PRESETS[name]);
+  buildFromEditor();
+}
+
+function formatSeconds(s) {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 60) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+// ---- wiring ----------------------------------------------------------------------------------
+
+const presetSelect = $('preset');
+for (const name of Object.keys(PRESETS)) if (name !== 'cifar-bn-dropout') presetSelect.add(new Option(name, name));
+presetSelect.value = 'lab';
+presetSelect.addEventListener('change', () => loadPreset(presetSelect.value));
+$('editor').addEventListener('input', onEdit);
+$('seed').addEventListener('change', buildFromEditor);
+$('train').addEventListener('click', startTraining);
+for (const cmd of ['pause', 'resume', 'step', 'stop', 'reset']) $(cmd).addEventListener('click', () => send({ type: cmd }));
+$('evaluate').addEventListener('click', () => send({ type: 'evaluate' }));
+for (const id of ['map-images', 'map-filter', 'map-layer', 'map-image']) $(id).addEventListener('change', requestMaps);
+$('curves-table-toggle').addEventListener('click', () => {
+  const table = $('curves-table');
+  table.hidden = !table.hidden;
+  $('curves-table-toggle').setAttribute('aria-expanded', String(!table.hidden));
+  $('curves-table-toggle').textContent = table.hidden ? 'Show the data as a table' : 'Hide the data table';
+  if (!table.hidden) renderCurvesTable();
+});
+
+function renderCurvesTable() {
+  const t = document.createElement('table');
+  const { headers, rows } = curves.loss.dataTable();
+  const acc = curves.accuracy.dataTable();
+  const head = t.createTHead().insertRow();
+  for (const h of [...headers, ...acc.headers.slice(1)]) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = t.createTBody();
+  rows.forEach((r, i) => {
+    const tr = body.insertRow();
+    for (const v of [...r, ...(acc.rows[i] ?? []).slice(1)]) tr.insertCell().textContent = typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
+  });
+  $('curves-table').replaceChildren(t);
+}
+
+window.convlab = app;  // for the e2e tests and the curious
+startWorker();
+setState('starting');
+loadPreset('lab');
