@@ -10,6 +10,7 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build build/wasm -j"$JOBS"
+sh scripts/vendor.sh
 
 if [ "${1:-}" = "--native" ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then

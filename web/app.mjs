@@ -61,6 +61,7 @@ const handlers = {
   state(m) { setState(m.state); },
   progress(m) {
     for (const p of m.points) {
+      if (app.run.losses.length < 100) app.run.losses.push(p.loss);  // the first losses, for reproducibility checks
       curves.loss.addBatch(p.step, p.loss);
       curves.accuracy.addBatch(p.step, p.accuracy);
     }
@@ -164,6 +165,7 @@ function settings() {
   return {
     epochs: num('epochs'), batchSize: num('batch-size'), optimizer: $('optimizer').value,
     learningRate: num('learning-rate'), validationSplit: num('validation-split') ?? 0, threshold: num('threshold'),
+    samples: num('samples'),
   };
 }
 
@@ -171,11 +173,10 @@ function startTraining() {
   $('train-error').textContent = '';
   app.run = {
     architecture: architectureString(app.model.layers.map((l) => ({ ...l, ...layerArgs(l.name) }))),
-    epochs: [], seconds: [], batches: 1,
+    epochs: [], seconds: [], batches: 1, losses: [],
   };
-  curves.loss.reset();
+  curves.loss.reset();  // overlays of earlier runs stay
   curves.accuracy.reset();
-  for (const r of app.runs) if (r.overlay) addOverlays(r);
   send({ type: 'train', ...settings() });
 }
 
@@ -190,18 +191,13 @@ function layerArgs(name) {
 function toggleOverlay(id, on) {
   const run = app.runs.find((r) => r.id === id);
   if (!run) return;
-  run.overlay = on;
-  if (on) addOverlays(run);
-  else {
-    // uPlot series cannot be removed one by one cleanly: redraw the overlays that stay.
-    for (const c of Object.values(curves)) c.reset();
-    for (const r of app.runs) if (r.overlay) addOverlays(r);
+  if (on) {
+    curves.loss.addOverlay(`#${run.id} loss`, run.epochs.map((e) => [e.step, e.loss]));
+    curves.accuracy.addOverlay(`#${run.id} accuracy`, run.epochs.map((e) => [e.step, e.accuracy]));
+  } else {
+    curves.loss.removeOverlay(`#${run.id} loss`);
+    curves.accuracy.removeOverlay(`#${run.id} accuracy`);
   }
-}
-
-function addOverlays(run) {
-  curves.loss.addOverlay(`#${run.id} loss`, run.epochs.map((e) => [e.step, e.loss]));
-  curves.accuracy.addOverlay(`#${run.id} accuracy`, run.epochs.map((e) => [e.step, e.accuracy]));
 }
 
 function requestMaps() {

@@ -162,7 +162,8 @@ function view(container, kind, key, build) {
 //   maps[i][l]: Float32Array(h*w*c), NHWC output of layer l for image i (missing: cell left blank)
 //   filter: the channel shown in every cell (the course's CONVOLUTION_NUMBER)
 // A <table>: rows = images (header: grey thumbnail + label), columns = layers (header: name,
-// class and shape), each cell one inferno canvas. Returns the table.
+// class and shape), each cell one inferno canvas, inside a horizontally scrollable div.cl-fmap
+// (returned).
 export function drawFeatureGrid(container, { images, layers, maps, filter, caption, inputShape = [28, 28] }) {
   const key = JSON.stringify([images.length, layers.map((l) => l.shape), inputShape]);
   const v = view(container, 'grid', key, () => {
@@ -203,7 +204,9 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
       return { thumb, label, cells };
     });
     table.append(cap, thead, tbody);
-    return { root: table, cap, colHeads, rows };
+    const root = el('div', 'cl-scroll cl-fmap');
+    root.append(table);
+    return { root, cap, colHeads, rows };
   });
 
   v.cap.textContent = caption ?? `Filter ${filter} of each layer's output for test images ${images.map((im) => im.index).join(', ')} ` +
@@ -304,7 +307,6 @@ export function drawKernels(container, { shape, data, name = 'Conv2D', inputChan
     const bar = el('div', 'cl-colorbar');
     const barCanvas = imgCanvas('cl-colorbar-canvas');
     const lo = el('span', 'cl-colorbar-min');
-    const mid = el('span', 'cl-colorbar-mid', '0');
     const hi = el('span', 'cl-colorbar-max');
     bar.append(lo, barCanvas, hi);
     const list = el('ol', 'cl-filters-grid cl-kernels-grid');
@@ -317,7 +319,7 @@ export function drawKernels(container, { shape, data, name = 'Conv2D', inputChan
       items.push(canvas);
     }
     figure.append(cap, bar, list);
-    return { root: figure, cap, barCanvas, lo, mid, hi, items };
+    return { root: figure, cap, barCanvas, lo, hi, items };
   });
   const which = inputChannel === 'mean'
     ? `mean over the ${cin} input channels`

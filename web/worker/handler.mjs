@@ -66,7 +66,7 @@ export function createHandler({ post, loadData, createModel }) {
     const s = trainSettings(msg);
     await dataReady;
     compile(s);
-    const { train: t } = data;
+    const t = s.samples ? firstSamples(data.train, s.samples) : data.train;
     const n = Math.floor(t.count * (1 - s.validationSplit));
     const batches = Math.ceil(n / s.batchSize);
     const stopper = s.threshold ? new StopAtThreshold({ threshold: s.threshold }) : null;
@@ -143,6 +143,12 @@ export function createHandler({ post, loadData, createModel }) {
     stop();
     await training?.catch(() => {});
     await build({ config, seed });
+  }
+
+  function firstSamples(d, n) {
+    const count = Math.min(n, d.count);
+    const size = d.images.length / d.count;
+    return { ...d, count, images: d.images.subarray(0, count * size), labels: d.labels.subarray(0, count) };
   }
 
   function testImages(indices) {

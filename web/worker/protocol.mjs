@@ -4,7 +4,8 @@
 // Page -> Worker (commands)
 //   build   {config, seed}               build a model (Keras JSON or terse config object); a
 //                                        failure leaves the current model in place
-//   train   {epochs, batchSize, optimizer, learningRate, validationSplit, threshold}
+//   train   {epochs, batchSize, optimizer, learningRate, validationSplit, threshold, samples}
+//                                        samples: train on the first N images only (quick runs)
 //   pause | resume | step | stop         step = one batch while paused; stop = after this batch
 //   reset                                back to the freshly initialised model (same seed)
 //   featureMaps {id, images, layers, filter}   layer outputs of test images (indices)
@@ -30,6 +31,7 @@ export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', '
 
 export const TRAIN_DEFAULTS = Object.freeze({
   epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, threshold: null,
+  samples: null,
 });
 
 // Checks a train command's settings, filling defaults; throws an Error naming the field.
@@ -51,5 +53,6 @@ export function trainSettings(msg = {}) {
   if (s.threshold !== null && !(typeof s.threshold === 'number' && s.threshold > 0 && s.threshold <= 1)) {
     throw new Error(`stop-at-accuracy threshold must be in (0, 1], got ${s.threshold}`);
   }
+  if (s.samples !== null) int('samples', 1, 10_000_000);
   return s;
 }

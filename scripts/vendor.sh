@@ -1,0 +1,14 @@
+#!/bin/sh
+# Copies the page's third-party browser code from node_modules into web/vendor/ (build output,
+# git-ignored), so the page loads it from its own origin: no CDN, and CSP default-src 'self' holds.
+#   sh scripts/vendor.sh        (needs `npm ci` first)
+set -eu
+cd "$(dirname "$0")/.."
+src=node_modules/uplot/dist
+if [ ! -f "$src/uPlot.esm.js" ]; then
+  echo "vendor.sh: $src/uPlot.esm.js is missing; run npm ci first" >&2
+  exit 1
+fi
+mkdir -p web/vendor
+cp "$src/uPlot.esm.js" "$src/uPlot.min.css" web/vendor/
+cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE

@@ -1,0 +1,127 @@
+// The trainer page in headless Chromium, served under the strict CSP it must live with.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchBrowser } from './browser.mjs';
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+let server, browser, page, base;
+const errors = [];
+
+before(async () => {
+  server = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask', buffered: true });
+    document.addEventListener('securitypolicyviolation', (e) => window.longTasks.push(`CSP ${e.violatedDirective}`));
+  });
+  await page.goto(base);
+  await page.waitForFunction(() => /^Ready/.test(document.getElementById('status').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Total params: 113,386/.test(document.getElementById('summary').textContent));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const state = () => page.evaluate(() => window.convlab.state);
+const batchCounter = async () => Number(/batch (\d+)\//.exec(await page.textContent('#progress-text'))?.[1] ?? NaN);
+
+async function trainAndWait({ samples, epochs }) {
+  await page.fill('#samples', String(samples));
+  await page.fill('#epochs', String(epochs));
+  const before = await page.evaluate(() => window.convlab.runs.length);
+  await page.click('#train');
+  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout: 120_000 });
+}
+
+test('the lab model trains on a subset: curves get points, feature maps are drawn and differ', async () => {
+  await trainAndWait({ samples: 1280, epochs: 1 });
+  const run = await page.evaluate(() => window.convlab.runs.at(-1));
+  assert.equal(run.epochs.length, 1);
+  assert.ok(run.losses.length >= 10);
+  await page.click('#curves-table-toggle');
+  assert.ok(await page.locator('#curves-table tbody tr').count() > 0, 'curve data table has rows');
+  assert.ok(await page.locator('#loss-chart canvas').count() > 0, 'loss chart drawn');
+
+  await page.waitForFunction(() => document.querySelectorAll('#feature-grid canvas').length >= 12);
+  const stats = await page.evaluate(() => [...document.querySelectorAll('#feature-grid canvas')].map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0, sq = 0;
+    for (let i = 0; i < d.length; i += 4) { sum += d[i]; sq += d[i] * d[i]; }
+    const n = d.length / 4;
+    return { variance: sq / n - (sum / n) ** 2, url: c.toDataURL() };
+  }));
+  const maps = stats.slice(-12);  // the 3x4 grid's cells (thumbnails may precede them)
+  for (const s of maps) assert.ok(s.variance > 1, 'a feature map is blank');
+  assert.equal(new Set(maps.map((s) => s.url)).size, 12, 'feature maps differ between layers and images');
+  assert.ok(await page.locator('#experiments tbody tr').count() >= 1, 'the run is in the experiments table');
+});
+
+test('pause, step and resume move the batch counter as expected', async () => {
+  await page.fill('#samples', '60000');
+  await page.fill('#epochs', '1');
+  await page.click('#train');
+  await page.waitForFunction(() => /batch \d+\//.test(document.getElementById('progress-text').textContent));
+  await page.click('#pause');
+  await page.waitForFunction(() => window.convlab.state === 'paused');
+  await page.waitForTimeout(150);
+  const paused = await batchCounter();
+  await page.waitForTimeout(400);
+  assert.equal(await batchCounter(), paused, 'no batches while paused');
+  await page.click('#step');
+  await page.waitForFunction((b) => Number(/batch (\d+)\//.exec(document.getElementById('progress-text').textContent)[1]) === b + 1, paused);
+  await page.waitForTimeout(300);
+  assert.equal(await batchCounter(), paused + 1, 'step runs exactly one batch');
+  assert.equal(await state(), 'paused');
+  await page.click('#resume');
+  await page.waitForFunction((b) => Number(/batch (\d+)\//.exec(document.getElementById('progress-text').textContent)[1]) > b + 20, paused + 1);
+  await page.click('#stop');
+  await page.waitForFunction(() => window.convlab.state === 'idle');
+});
+
+test('the main thread is never blocked for more than 200 ms while training', async () => {
+  const tasks = await page.evaluate(() => window.longTasks);
+  assert.ok(!tasks.some((t) => typeof t === 'string'), `CSP violations: ${tasks.filter((t) => typeof t === 'string')}`);
+  const longest = Math.max(0, ...tasks);
+  assert.ok(longest < 200, `longest main-thread task ${longest} ms`);
+});
+
+test('the same seed gives the same first ten losses', async () => {
+  // Reset rebuilds the model from its seed; the same settings as the first run then give the
+  // same shuffles, hence the same losses.
+  await page.click('#reset');
+  await page.waitForTimeout(300);
+  await trainAndWait({ samples: 1280, epochs: 1 });
+  const runs = await page.evaluate(() => window.convlab.runs.map((r) => r.losses.slice(0, 10)));
+  assert.deepEqual(runs.at(-1), runs[0]);
+});
+
+test('a pasted Keras snippet with a typo shows the error on its line', async () => {
+  await page.fill('#editor', `model = tf.keras.models.Sequential([
+    tf.keras.layers.Conv2D(32, (3,3), activation='relu', input_shape=(28, 28, 1)),
+    tf.keras.layers.MaxPooling2D(2, 2),
+    tf.keras.layers.Dense(128, activatoin='relu'),
+    tf.keras.layers.Dense(10, activation='softmax')
+])`);
+  await page.waitForFunction(() => document.getElementById('model-error').textContent !== '');
+  assert.match(await page.textContent('#model-error'), /^line 4: Dense: unknown argument 'activatoin' — did you mean 'activation'\?/);
+  assert.match(await page.textContent('#summary'), /Total params: 113,386/, 'the previous model stays');
+  assert.deepEqual(errors, []);
+});
+
+test('evaluation shows test accuracy, a confusion matrix and misclassified images', async () => {
+  await page.click('#evaluate');
+  await page.waitForFunction(() => /test accuracy/.test(document.getElementById('eval-summary').textContent), null, { timeout: 60_000 });
+  assert.equal(await page.locator('#confusion table tbody tr').count(), 10);
+  assert.match(await page.textContent('#confusion'), /Ankle boot/);
+  assert.ok(await page.locator('#misclassified canvas').count() > 0);
+  assert.deepEqual(errors, []);
+});
