@@ -3,6 +3,21 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createModel, engine } from '../../web/lib/convlab.mjs';
+import { loadFashionMnist } from '../../web/lib/datasets.mjs';
+import { parseKerasPython } from '../../web/lib/keras_python.mjs';
+import { configToPython } from '../../web/ui/model_code.mjs';
+import { PRESETS } from '../../web/lib/presets.mjs';
+import { createHandler } from '../../web/worker/handler.mjs';
+
+// Screenshots of each run are kept as test artifacts (git-ignored build output).
+const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
+const shoot = async (selector, name) => {
+  await mkdir(SHOTS, { recursive: true });
+  await page.locator(selector).screenshot({ path: `${SHOTS}${name}.png` });
+};
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 let server, browser, page, base;
@@ -63,6 +78,23 @@ test('the lab model trains on a subset: curves get points, feature maps are draw
   for (const s of maps) assert.ok(s.variance > 1, 'a feature map is blank');
   assert.equal(new Set(maps.map((s) => s.url)).size, 12, 'feature maps differ between layers and images');
   assert.ok(await page.locator('#experiments tbody tr').count() >= 1, 'the run is in the experiments table');
+  await shoot('#curves-panel', 'curves');
+  await shoot('#feature-grid', 'feature-maps');
+});
+
+test('the first ten losses on the page equal those of the same run in Node', async () => {
+  const events = [];
+  const e = await engine();
+  const [train, test] = await Promise.all([loadFashionMnist(e, 'train'), loadFashionMnist(e, 'test')]);
+  const handle = createHandler({ post: (m) => events.push(m), loadData: async () => ({ train, test }), createModel });
+  // The page builds the preset from the Python code it shows in the editor; do the same.
+  const { config } = parseKerasPython(configToPython(PRESETS.lab));
+  await handle({ type: 'build', config, seed: 1 });
+  await handle({ type: 'train', epochs: 1, samples: 1280, validationSplit: 0.1, batchSize: 32 });
+  const node = events.filter((m) => m.type === 'progress').flatMap((m) => m.points).slice(0, 10).map((p) => p.loss);
+  const browserLosses = await page.evaluate(() => window.convlab.runs[0].losses.slice(0, 10));
+  assert.equal(node.length, 10);
+  assert.deepEqual(browserLosses, node);
 });
 
 test('pause, step and resume move the batch counter as expected', async () => {
@@ -123,5 +155,6 @@ test('evaluation shows test accuracy, a confusion matrix and misclassified image
   assert.equal(await page.locator('#confusion table tbody tr').count(), 10);
   assert.match(await page.textContent('#confusion'), /Ankle boot/);
   assert.ok(await page.locator('#misclassified canvas').count() > 0);
+  await shoot('#eval-panel', 'evaluation');
   assert.deepEqual(errors, []);
 });

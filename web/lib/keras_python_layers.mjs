@@ -234,6 +234,7 @@ export function toJson(node, ctx, arg) {
 
 // Sequential(layers=None, name=None) → {name, layers: the element nodes}.
 export function convertSequential(call, ctx) {
+  checkModule(call.callee, expand(call.callee.parts, ctx), 'models');
   const b = bindArgs(call, SEQUENTIAL, 'Sequential');
   const value = (name) => (b.has(name) ? toJson(b.get(name).value, ctx, name) : undefined);
   if (value('trainable') === false) fail(b.get('trainable'), 'Sequential: trainable=False is not supported');
