@@ -250,8 +250,13 @@ function buildFromEditor() {
 
 // model.compile(...) and model.fit(...) in the pasted code fill the training form.
 function applyScript({ compile, fit }) {
-  if (compile?.optimizer) $('optimizer').value = compile.optimizer;
-  if (compile?.learningRate) $('learning-rate').value = compile.learningRate;
+  // A plain name, or {class_name, config} when the code sets more than the learning rate (the
+  // form offers only the name and the rate, which is what the course varies).
+  const optimizer = compile?.optimizer;
+  const name = typeof optimizer === 'string' ? optimizer : optimizer?.class_name;
+  if (name) $('optimizer').value = name.toLowerCase();
+  const rate = compile?.learningRate ?? optimizer?.config?.learning_rate;
+  if (rate) $('learning-rate').value = rate;
   if (fit?.epochs) $('epochs').value = fit.epochs;
   if (fit?.batchSize) $('batch-size').value = fit.batchSize;
   if (fit?.validationSplit !== undefined && fit?.validationSplit !== null) $('validation-split').value = fit.validationSplit;

@@ -35,7 +35,7 @@ function editDistance(a, b) {
 }
 
 // " — did you mean 'x'?" for a case-insensitive match or a close spelling, else ''.
-export function suggest(word, candidates) {
+function suggest(word, candidates) {
   const lower = word.toLowerCase();
   let best = candidates.find((c) => c.toLowerCase() === lower);
   let bestDistance = lower.length <= 3 ? 2 : 3; // suggest only close names
@@ -52,7 +52,7 @@ const KERNEL = ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 
 // Every layer takes these keywords (the engine accepts name/trainable/dtype; input shapes are
 // hoisted into the config's input_shape).
 const COMMON = ['name', 'input_shape', 'batch_input_shape', 'trainable', 'dtype'];
-export const LAYERS = {
+const LAYERS = {
   Conv2D: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups',
     'activation', 'use_bias', ...KERNEL], keywords: ['lora_rank'], required: ['filters', 'kernel_size'] },
   MaxPooling2D: { positional: ['pool_size', 'strides', 'padding', 'data_format'] },
@@ -130,7 +130,7 @@ const MODULES = {
 const REWRITES = [['tensorflow', 'tf'], ['tf.python.keras', 'tf.keras'], ['tf.compat.v1.keras', 'tf.keras']];
 
 // ['L', 'Dense'] with `import tensorflow.keras.layers as L` → ['tensorflow', 'keras', 'layers', 'Dense'].
-export function expand(parts, ctx) {
+function expand(parts, ctx) {
   const full = ctx.aliases.get(parts[0]);
   return full ? [...full.split('.'), ...parts.slice(1)] : parts;
 }
@@ -240,7 +240,9 @@ export function convertSequential(call, ctx) {
   if (value('trainable') === false) fail(b.get('trainable'), 'Sequential: trainable=False is not supported');
   const list = b.get('layers')?.value;
   if (list && list.kind !== 'list' && list.kind !== 'tuple' && !(list.kind === 'const' && list.value === null)) {
-    fail(list, `unsupported Python: ${construct(list)} (write the layers out one by one: Sequential([...]))`);
+    const literal = ['num', 'str', 'const', 'call'].includes(list.kind);
+    fail(list, literal ? `Sequential: expected a list of layers, got ${describe(list)}`
+      : `unsupported Python: ${construct(list)} (write the layers out one by one: Sequential([...]))`);
   }
   return { name: value('name') ?? undefined, layers: list?.items ?? [] };
 }
