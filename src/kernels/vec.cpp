@@ -49,16 +49,6 @@ void add_to(float* dst, const float* src, std::size_t n) {
   for (; i < n; ++i) dst[i] += src[i];
 }
 
-void copy_short(float* dst, const float* src, std::size_t n) {
-  std::size_t i = 0;
-  for (; i + W <= n; i += W) batch::load_unaligned(src + i).store_unaligned(dst + i);
-  switch (n - i) {  // a switch, not a loop, so the compiler cannot turn it back into memcpy
-    case 3: dst[i + 2] = src[i + 2]; [[fallthrough]];
-    case 2: dst[i + 1] = src[i + 1]; [[fallthrough]];
-    case 1: dst[i] = src[i];
-  }
-}
-
 void relu_forward(float* y, std::size_t n) {
   const batch zero(0.0f);
   std::size_t i = 0;
