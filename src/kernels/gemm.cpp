@@ -8,7 +8,8 @@
 namespace convlab {
 
 void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
-                const float* B, int ldb, float* C, int ldc, bool accumulate) {
+                const float* B, int ldb, float* C, int ldc, bool accumulate,
+                const GemmEpilogue& epilogue) {
   for (int i = 0; i < M; ++i) {
     for (int j = 0; j < N; ++j) {
       float sum = 0.0f;
@@ -20,13 +21,21 @@ void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A,
       C[i * ldc + j] = accumulate ? C[i * ldc + j] + sum : sum;
     }
   }
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      float& c = C[i * ldc + j];
+      if (epilogue.bias) c += epilogue.bias[j];
+      if (epilogue.relu) c = std::max(c, 0.0f);
+    }
 }
 
-// The fast path follows the BLIS / llm.c recipe: copy ("pack") blocks of op(A) and op(B) into
-// contiguous scratch laid out in exactly the order the micro-kernel reads them, so the inner loop
-// is pure unit-stride loads + multiply-adds whatever the transposes and strides were. Edge panels
-// are zero-padded to full tiles (padded lanes then hold harmless zeros, never stale NaNs or
-// denormals), so edges need no special-case arithmetic, only a partial write-back.
+// The fast path follows the BLIS / llm.c recipe: copy ("pack") blocks of op(B) (and of op(A)
+// when A is transposed) into contiguous scratch laid out in exactly the order the micro-kernel
+// reads them, so the inner loop is unit-stride loads + multiply-adds whatever the transposes and
+// strides were. Edge strips of B are zero-padded to full tiles (padded lanes then hold harmless
+// zeros, never stale NaNs or denormals), so edges need no special-case arithmetic, only a partial
+// write-back. A untransposed is read in place: the kernel broadcasts one A value per row and k
+// (a single load32_splat in wasm) whether or not A was packed, so packing it only cost a copy.
 namespace {
 
 using batch = xsimd::batch<float>;
@@ -51,15 +60,33 @@ float* scratch(Scratch& s, Index n) {
   return s.data();
 }
 
-// op(A)(i0 .. i0+mc, p0 .. p0+kc) -> MR-row panels, each stored k-major: panel[k * MR + r].
-void pack_a(bool trans, const float* A, int lda, int i0, int mc, int p0, int kc, float* out) {
+// In-register 4x4 transpose: r[q] lane c -> r[c] lane q.
+inline void transpose4(batch& r0, batch& r1, batch& r2, batch& r3) {
+  using dbatch = xsimd::batch<double>;
+  const auto t0 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r0, r1));  // a0 b0 a1 b1
+  const auto t1 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r0, r1));  // a2 b2 a3 b3
+  const auto t2 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r2, r3));  // c0 d0 c1 d1
+  const auto t3 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r2, r3));  // c2 d2 c3 d3
+  r0 = xsimd::bitwise_cast<batch>(xsimd::zip_lo(t0, t2));
+  r1 = xsimd::bitwise_cast<batch>(xsimd::zip_hi(t0, t2));
+  r2 = xsimd::bitwise_cast<batch>(xsimd::zip_lo(t1, t3));
+  r3 = xsimd::bitwise_cast<batch>(xsimd::zip_hi(t1, t3));
+}
+
+// A^T(i0 .. i0+mc, p0 .. p0+kc), A stored K x M -> MR-row panels, each k-major: panel[k * MR + r].
+// A full panel's MR values for one k are adjacent in A, so each k is one vector copy.
+void pack_a_trans(const float* A, int lda, int i0, int mc, int p0, int kc, float* out) {
   for (int i = 0; i < mc; i += MR, out += Index(kc) * MR) {
     const int rows = std::min(MR, mc - i);
+    const float* src = A + Index(p0) * lda + i0 + i;
+    if (rows == MR) {
+      for (int k = 0; k < kc; ++k)
+        batch::load_unaligned(src + Index(k) * lda).store_aligned(out + k * MR);
+      continue;
+    }
     for (int k = 0; k < kc; ++k) {
       float* dst = out + k * MR;
-      for (int r = 0; r < rows; ++r)
-        dst[r] = trans ? A[Index(p0 + k) * lda + i0 + i + r] : A[Index(i0 + i + r) * lda + p0 + k];
-      for (int r = rows; r < MR; ++r) dst[r] = 0.0f;
+      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[Index(k) * lda + r] : 0.0f;
     }
   }
 }
@@ -68,57 +95,106 @@ void pack_a(bool trans, const float* A, int lda, int i0, int mc, int p0, int kc,
 void pack_b(bool trans, const float* B, int ldb, int p0, int kc, int j0, int nc, float* out) {
   for (int j = 0; j < nc; j += NR, out += Index(kc) * NR) {
     const int cols = std::min(NR, nc - j);
-    for (int k = 0; k < kc; ++k) {
-      float* dst = out + k * NR;
-      if (!trans) {
-        const float* src = B + Index(p0 + k) * ldb + j0 + j;
-        std::copy(src, src + cols, dst);
-      } else {
-        for (int c = 0; c < cols; ++c) dst[c] = B[Index(j0 + j + c) * ldb + p0 + k];
+    int k = 0;
+    if (cols == NR && !trans) {
+      for (const float* src = B + Index(p0) * ldb + j0 + j; k < kc; ++k, src += ldb) {
+        batch::load_unaligned(src).store_aligned(out + k * NR);
+        batch::load_unaligned(src + W).store_aligned(out + k * NR + W);
       }
-      std::fill(dst + cols, dst + NR, 0.0f);
+    } else if (cols == NR) {
+      // B^T: strip column c is row j0+j+c of B; transpose 4x4 blocks of it into place.
+      for (; k + W <= kc; k += W)
+        for (int h = 0; h < NR; h += W) {
+          const float* src = B + Index(j0 + j + h) * ldb + p0 + k;
+          batch r0 = batch::load_unaligned(src), r1 = batch::load_unaligned(src + ldb);
+          batch r2 = batch::load_unaligned(src + 2 * Index(ldb));
+          batch r3 = batch::load_unaligned(src + 3 * Index(ldb));
+          transpose4(r0, r1, r2, r3);
+          float* dst = out + k * NR + h;
+          r0.store_aligned(dst), r1.store_aligned(dst + NR);
+          r2.store_aligned(dst + 2 * NR), r3.store_aligned(dst + 3 * NR);
+        }
+    }
+    for (; k < kc; ++k) {  // edge strips, and the K tail of a transposed one
+      float* dst = out + k * NR;
+      for (int c = 0; c < NR; ++c)
+        dst[c] = c >= cols ? 0.0f
+                 : trans   ? B[Index(j0 + j + c) * ldb + p0 + k]
+                           : B[Index(p0 + k) * ldb + j0 + j + c];
     }
   }
 }
 
-inline void write_row(float* c, batch lo, batch hi, bool add) {
+// The epilogue for one tile: bias points at the tile's first column (or is null).
+struct TileEpilogue {
+  const float* bias;
+  bool relu;
+};
+
+// ReLU as max(v, 0) with std::max's NaN behaviour (NaN stays NaN), which x86's maxps lacks.
+inline batch relu(batch v) {
+  const batch zero(0.0f);
+  return xsimd::select(v < zero, zero, v);
+}
+
+inline void write_row(float* c, batch lo, batch hi, bool add, const TileEpilogue& e) {
   if (add) {
     lo += batch::load_unaligned(c);
     hi += batch::load_unaligned(c + W);
   }
+  if (e.bias) {
+    lo += batch::load_unaligned(e.bias);
+    hi += batch::load_unaligned(e.bias + W);
+  }
+  if (e.relu) lo = relu(lo), hi = relu(hi);
   lo.store_unaligned(c);
   hi.store_unaligned(c + W);
 }
 
-// C tile (rows x cols valid of MR x NR) (+)= A panel * B strip over kc.
-void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int rows, int cols,
-                  bool add) {
+// Where a micro-kernel reads its MR rows of op(A): a packed panel (row r's k-th value at
+// a[k * MR + r]) or rows of A in place (row r's k-th value at row[r][k]).
+struct PackedA {
+  const float* a;
+  float at(int r, int k) const { return a[k * MR + r]; }
+};
+struct RowsA {
+  const float* row[MR];
+  float at(int r, int k) const { return row[r][k]; }
+};
+
+// C tile (rows x cols valid of MR x NR) (+)= A panel * B strip over kc, then the epilogue.
+// Kept out of line: inlined into gemm's large body, V8's register allocation of the k loop got
+// worse (conv shapes measured 3-10% slower in TurboFan).
+template <typename APanel>
+__attribute__((noinline)) void micro_kernel(int kc, const APanel& a, const float* b, float* C,
+                                            int ldc, int rows, int cols, bool add,
+                                            const TileEpilogue& e) {
   batch c00(0.0f), c01(0.0f), c10(0.0f), c11(0.0f), c20(0.0f), c21(0.0f), c30(0.0f), c31(0.0f);
-  for (int k = 0; k < kc; ++k, a += MR, b += NR) {
+  for (int k = 0; k < kc; ++k, b += NR) {
     const batch b0 = batch::load_aligned(b);
     const batch b1 = batch::load_aligned(b + W);
-    batch ak(a[0]);
+    batch ak(a.at(0, k));
     c00 = xsimd::fma(ak, b0, c00);
     c01 = xsimd::fma(ak, b1, c01);
-    ak = batch(a[1]);
+    ak = batch(a.at(1, k));
     c10 = xsimd::fma(ak, b0, c10);
     c11 = xsimd::fma(ak, b1, c11);
-    ak = batch(a[2]);
+    ak = batch(a.at(2, k));
     c20 = xsimd::fma(ak, b0, c20);
     c21 = xsimd::fma(ak, b1, c21);
-    ak = batch(a[3]);
+    ak = batch(a.at(3, k));
     c30 = xsimd::fma(ak, b0, c30);
     c31 = xsimd::fma(ak, b1, c31);
   }
   if (rows == MR && cols == NR) {
-    write_row(C, c00, c01, add);
-    write_row(C + ldc, c10, c11, add);
-    write_row(C + 2 * Index(ldc), c20, c21, add);
-    write_row(C + 3 * Index(ldc), c30, c31, add);
+    write_row(C, c00, c01, add, e);
+    write_row(C + ldc, c10, c11, add, e);
+    write_row(C + 2 * Index(ldc), c20, c21, add, e);
+    write_row(C + 3 * Index(ldc), c30, c31, add, e);
     return;
   }
-  // Edge tile: the padded lanes were computed from zero padding; write back only the valid part so
-  // nothing past C's edge (or its ldc gap) is touched.
+  // Edge tile: the padded lanes were computed from zero padding (or repeated rows of A); write
+  // back only the valid part so nothing past C's edge (or its ldc gap) is touched.
   alignas(64) float tile[MR * NR];
   c00.store_aligned(tile), c01.store_aligned(tile + W);
   c10.store_aligned(tile + NR), c11.store_aligned(tile + NR + W);
@@ -126,43 +202,73 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
   c30.store_aligned(tile + 3 * NR), c31.store_aligned(tile + 3 * NR + W);
   for (int r = 0; r < rows; ++r) {
     float* c = C + r * Index(ldc);
-    for (int j = 0; j < cols; ++j) c[j] = add ? c[j] + tile[r * NR + j] : tile[r * NR + j];
+    for (int j = 0; j < cols; ++j) {
+      float v = add ? c[j] + tile[r * NR + j] : tile[r * NR + j];
+      if (e.bias) v += e.bias[j];
+      if (e.relu) v = std::max(v, 0.0f);
+      c[j] = v;
+    }
   }
+}
+
+// C without any product (K = 0): C = relu?([C] + bias).
+void epilogue_only(int M, int N, float* C, int ldc, bool accumulate, const GemmEpilogue& e) {
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      float& c = C[Index(i) * ldc + j];
+      float v = accumulate ? c : 0.0f;
+      if (e.bias) v += e.bias[j];
+      if (e.relu) v = std::max(v, 0.0f);
+      c = v;
+    }
 }
 
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
-          int ldb, float* C, int ldc, bool accumulate) {
+          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    if (!accumulate)
-      for (int i = 0; i < M; ++i) std::fill(C + Index(i) * ldc, C + Index(i) * ldc + N, 0.0f);
-    return;
-  }
+  if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
   // Split K evenly (800 -> 3 x 267, not 384 + 384 + 32) so no block is a mostly-overhead sliver.
   const int k_blocks = (K + KC - 1) / KC;
   const int kc_max = (K + k_blocks - 1) / k_blocks;
   thread_local Scratch a_buf, b_buf;
   const int nc_max = std::min(N, NC);
   float* bp = scratch(b_buf, Index(kc_max) * ((nc_max + NR - 1) / NR) * NR);
-  float* ap = scratch(a_buf, Index(kc_max) * ((std::min(M, MC) + MR - 1) / MR) * MR);
+  float* ap =
+      trans_a ? scratch(a_buf, Index(kc_max) * ((std::min(M, MC) + MR - 1) / MR) * MR) : nullptr;
 
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0);
     for (int p0 = 0; p0 < K; p0 += kc_max) {
       const int kc = std::min(kc_max, K - p0);
-      // Only the first K block may overwrite C; later ones add to the partial sums.
+      // Only the first K block may overwrite C; later ones add to the partial sums. The
+      // epilogue waits for the last one.
       const bool add = accumulate || p0 > 0;
+      const bool last = p0 + kc == K;
       pack_b(trans_b, B, ldb, p0, kc, j0, nc, bp);
       for (int i0 = 0; i0 < M; i0 += MC) {
         const int mc = std::min(MC, M - i0);
-        pack_a(trans_a, A, lda, i0, mc, p0, kc, ap);
+        if (trans_a) pack_a_trans(A, lda, i0, mc, p0, kc, ap);
         for (int j = 0; j < nc; j += NR) {
           const float* b = bp + Index(j / NR) * kc * NR;
-          for (int i = 0; i < mc; i += MR)
-            micro_kernel(kc, ap + Index(i / MR) * kc * MR, b, C + Index(i0 + i) * ldc + j0 + j, ldc,
-                         std::min(MR, mc - i), std::min(NR, nc - j), add);
+          const TileEpilogue e{last && epilogue.bias ? epilogue.bias + j0 + j : nullptr,
+                               last && epilogue.relu};
+          const int cols = std::min(NR, nc - j);
+          for (int i = 0; i < mc; i += MR) {
+            const int rows = std::min(MR, mc - i);
+            float* c = C + Index(i0 + i) * ldc + j0 + j;
+            if (trans_a) {
+              micro_kernel(kc, PackedA{ap + Index(i / MR) * kc * MR}, b, c, ldc, rows, cols, add,
+                           e);
+            } else {
+              // Rows past M repeat the last valid row: finite values whose results are dropped.
+              RowsA rows_a;
+              for (int r = 0; r < MR; ++r)
+                rows_a.row[r] = A + Index(i0 + i + std::min(r, rows - 1)) * lda + p0;
+              micro_kernel(kc, rows_a, b, c, ldc, rows, cols, add, e);
+            }
+          }
         }
       }
     }

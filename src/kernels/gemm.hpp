@@ -8,12 +8,21 @@
 
 namespace convlab {
 
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
-          int ldb, float* C, int ldc, bool accumulate);
+// Work done on C's tiles while they are still in registers, after the last K block:
+//   C = relu?( [C +] op(A) op(B) + bias )      (bias: N values, one per column, or nullptr)
+// so a layer's forward pass needs no separate sweeps over its output for bias and ReLU.
+struct GemmEpilogue {
+  const float* bias = nullptr;
+  bool relu = false;
+};
 
-// Plain triple loop with the same contract, kept as the reference the fast kernel is tested
-// against.
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue = {});
+
+// Plain triple loop with the same contract (the epilogue applied as separate sweeps), kept as
+// the reference the fast kernel is tested against.
 void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
-                const float* B, int ldb, float* C, int ldc, bool accumulate);
+                const float* B, int ldb, float* C, int ldc, bool accumulate,
+                const GemmEpilogue& epilogue = {});
 
 }  // namespace convlab

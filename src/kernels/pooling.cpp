@@ -82,6 +82,48 @@ void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax
     if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
 }
 
+// The same window walk and winner rule as max_pool_forward (first pixel, then strictly greater
+// replaces), minus the index bookkeeping.
+void max_pool_forward_values(const Window2D& g, const float* x, float* y) {
+  const int C = g.C;
+  const int C_vec = C - C % W;
+  for (int n = 0; n < g.N; ++n)
+    for (int oy = 0; oy < g.OH; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_top;
+      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+      for (int ox = 0; ox < g.OW; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_left;
+        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+        float* out = y + (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
+        if (ky_lo >= ky_hi || kx_lo >= kx_hi) {
+          std::fill(out, out + C, -std::numeric_limits<float>::infinity());
+          continue;
+        }
+        const float* first =
+            x + ((static_cast<long>(n) * g.H + iy0 + ky_lo) * g.W + ix0 + kx_lo) * C;
+        const long row = static_cast<long>(g.W) * C;
+        for (int c = 0; c < C_vec; c += W) {
+          fbatch best = fbatch::load_unaligned(first + c);
+          for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
+            for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+              const fbatch v = fbatch::load_unaligned(first + ky * row + kx * C + c);
+              best = xsimd::select(v > best, v, best);
+            }
+          best.store_unaligned(out + c);
+        }
+        for (int c = C_vec; c < C; ++c) {
+          float best = first[c];
+          for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
+            for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+              const float v = first[ky * row + kx * C + c];
+              if (v > best) best = v;
+            }
+          out[c] = best;
+        }
+      }
+    }
+}
+
 void max_pool_forward_naive(const Window2D& g, const float* x, float* y) {
   for (int n = 0; n < g.N; ++n)
     for (int oy = 0; oy < g.OH; ++oy)

@@ -15,6 +15,10 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argm
 // Overwrites dx (N, H, W, C): each dy goes to its window's winner.
 void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx);
 
+// y as max_pool_forward computes it (same walk, same winner rule), without the argmax: for
+// inference, where no backward pass will need it.
+void max_pool_forward_values(const Window2D& g, const float* x, float* y);
+
 // Reference: recomputes every window from scratch, no argmax shortcuts.
 void max_pool_forward_naive(const Window2D& g, const float* x, float* y);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "kernels/vec.hpp"
 
 namespace convlab {
 
@@ -32,9 +33,7 @@ void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t
   const std::size_t n = rows * cols;
   switch (fn) {
     case ActivationFn::linear: return;
-    case ActivationFn::relu:
-      for (std::size_t i = 0; i < n; ++i) y[i] = std::max(y[i], 0.0f);
-      return;
+    case ActivationFn::relu: return relu_forward(y, n);
     case ActivationFn::sigmoid:
       for (std::size_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + std::exp(-y[i]));
       return;
@@ -60,9 +59,7 @@ void activation_backward(ActivationFn fn, const float* y, const float* dy, float
     case ActivationFn::linear:
       if (dx != dy) std::copy(dy, dy + n, dx);
       return;
-    case ActivationFn::relu:
-      for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
-      return;
+    case ActivationFn::relu: return relu_backward(y, dy, dx, n);
     case ActivationFn::sigmoid:
       for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
       return;

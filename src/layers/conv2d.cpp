@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/vec.hpp"
 #include "layers/initializers.hpp"
 #include "layers/keras_json.hpp"
 
@@ -90,12 +91,15 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
 
   ensure_shape(y_,
                {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(filters_)});
+  // Bias and ReLU ride in the GEMM's epilogue while the tiles are in registers; other
+  // activations still take their own sweep.
+  GemmEpilogue epilogue;
+  epilogue.bias = use_bias_ ? bias_.data() : nullptr;
+  epilogue.relu = activation_ == ActivationFn::relu;
   float* y = y_.data();
-  if (use_bias_)
-    for (int i = 0; i < rows; ++i) std::copy(bias_.begin(), bias_.end(), y + long(i) * filters_);
   gemm(false, false, rows, filters_, patch, cols_.data(), patch, kernel_.data(), filters_, y,
-       filters_, use_bias_);
-  activation_forward(activation_, y, rows, filters_);
+       filters_, false, epilogue);
+  if (!epilogue.relu) activation_forward(activation_, y, rows, filters_);
   return y_;
 }
 
@@ -113,10 +117,7 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
   gemm(true, false, patch, filters_, rows, cols_.data(), patch, dz, filters_, grad_kernel_.data(),
        filters_, false);
   if (use_bias_) {
-    float* db = grad_bias_.data();
-    std::fill(db, db + filters_, 0.0f);
-    for (int i = 0; i < rows; ++i)
-      for (int f = 0; f < filters_; ++f) db[f] += dz[long(i) * filters_ + f];
+    column_sums(dz, std::size_t(rows), std::size_t(filters_), grad_bias_.data());
   }
   if (input_gradient_needed_) {
     // dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C), written over cols.

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "kernels/gemm.hpp"
+#include "kernels/vec.hpp"
 #include "layers/initializers.hpp"
 #include "layers/keras_json.hpp"
 
@@ -35,12 +36,14 @@ const Tensor& Dense::forward(const Tensor& x, Mode) {
   x_ = &x;
   const int n = int(x.shape()[0]);
   ensure_shape(y_, {std::size_t(n), std::size_t(units_)});
+  // Bias and ReLU ride in the GEMM's epilogue (see Conv2D::forward).
+  GemmEpilogue epilogue;
+  epilogue.bias = use_bias_ ? bias_.data() : nullptr;
+  epilogue.relu = activation_ == ActivationFn::relu;
   float* y = y_.data();
-  if (use_bias_)
-    for (int i = 0; i < n; ++i) std::copy(bias_.begin(), bias_.end(), y + i * units_);
   gemm(false, false, n, units_, int(in_), x.data(), int(in_), kernel_.data(), units_, y, units_,
-       use_bias_);
-  activation_forward(activation_, y, n, units_);
+       false, epilogue);
+  if (!epilogue.relu) activation_forward(activation_, y, n, units_);
   return y_;
 }
 
@@ -52,10 +55,7 @@ const Tensor& Dense::backward(const Tensor& dy) {
   gemm(true, false, int(in_), units_, n, x_->data(), int(in_), dz_.data(), units_,
        grad_kernel_.data(), units_, false);
   if (use_bias_) {
-    float* db = grad_bias_.data();
-    std::fill(db, db + units_, 0.0f);
-    for (int i = 0; i < n; ++i)
-      for (int u = 0; u < units_; ++u) db[u] += dz_.data()[i * units_ + u];
+    column_sums(dz_.data(), std::size_t(n), std::size_t(units_), grad_bias_.data());
   }
   if (input_gradient_needed_) {
     // dx (N, D) = dz (N, U) . kernel^T (U, D)

@@ -54,7 +54,7 @@ Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
   return {std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(C)};
 }
 
-const Tensor& MaxPooling2D::forward(const Tensor& x, Mode) {
+const Tensor& MaxPooling2D::forward(const Tensor& x, Mode mode) {
   // The kernels index raw memory, so a mismatched batch would read out of bounds, not just give
   // wrong numbers.
   if (x.dimension() != 4 || int(x.shape()[1]) != g_.H || int(x.shape()[2]) != g_.W ||
@@ -64,6 +64,10 @@ const Tensor& MaxPooling2D::forward(const Tensor& x, Mode) {
                 " but got a batch of shape " + batch_shape(x));
   g_.N = int(x.shape()[0]);
   ensure_shape(y_, {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(g_.C)});
+  if (mode == Mode::inference) {  // no backward will follow: skip the argmax bookkeeping
+    max_pool_forward_values(g_, x.data(), y_.data());
+    return y_;
+  }
   if (argmax_.size() < y_.size()) argmax_.resize(y_.size());
   max_pool_forward(g_, x.data(), y_.data(), argmax_.data());
   return y_;

@@ -29,7 +29,7 @@ class MaxPooling2D : public Layer {
   Window2D g_{};  // everything but N is fixed by build
 
   Tensor y_;                     // (N, OH, OW, C)
-  std::vector<int32_t> argmax_;  // (N, OH, OW, C) flat index into x; only ever grows
+  std::vector<int32_t> argmax_;  // training forward only: flat index into x; only grows
   Tensor dx_;                    // (N, H, W, C)
 };
 

@@ -20,6 +20,8 @@ Sequential::Sequential(std::string name, Shape input_shape,
     output_shapes_.push_back(shape);
   }
   layers_.front()->set_input_gradient_needed(false);
+  for (auto& layer : layers_)
+    for (auto& p : layer->params()) params_.push_back(p);
 }
 
 const Tensor& Sequential::forward(const Tensor& x, Mode mode, std::size_t last) {
@@ -34,22 +36,15 @@ void Sequential::backward(const Tensor& dy) {
   for (std::size_t i = layers_.size(); i-- > 0;) g = &layers_[i]->backward(*g);
 }
 
-std::vector<Param> Sequential::params() {
-  std::vector<Param> all;
-  for (auto& layer : layers_)
-    for (auto& p : layer->params()) all.push_back(p);
-  return all;
-}
-
 double Sequential::regularization_penalty() {
   double total = 0.0;
-  for (auto& p : params())
+  for (const auto& p : params_)
     if (p.regularizer.active()) total += p.regularizer.penalty(*p.value);
   return total;
 }
 
 void Sequential::add_regularization_gradients() {
-  for (auto& p : params())
+  for (const auto& p : params_)
     if (p.regularizer.active()) p.regularizer.add_gradient(*p.value, *p.grad);
 }
 

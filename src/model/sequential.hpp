@@ -32,7 +32,9 @@ class Sequential {
   // dy: dLoss/d(output of the last layer) for the batch of the latest full forward pass.
   void backward(const Tensor& dy);
 
-  std::vector<Param> params();
+  // Gathered once at construction (the layers' tensors never move), so a training step's
+  // optimizer and regularizer walks allocate nothing.
+  const std::vector<Param>& params() const { return params_; }
   double regularization_penalty();
   void add_regularization_gradients();
 
@@ -46,6 +48,7 @@ class Sequential {
   Shape input_shape_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Shape> output_shapes_;
+  std::vector<Param> params_;
 };
 
 }  // namespace convlab

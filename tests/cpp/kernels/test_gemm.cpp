@@ -35,7 +35,9 @@ std::vector<float> absolute(std::vector<float> m) {
 // so the two results differ by at most (K + 2) * FLT_EPSILON * (sum |a_k b_k| + |C_prior|).
 // That bound is rigorous (never flaky), while a real bug (wrong index, dropped K block, missed
 // edge) is an O(1) fraction of the sum, thousands of times larger for K <= 1000.
-void check_gemm(bool ta, bool tb, int M, int N, int K, int pad, bool accumulate, Rng& rng) {
+// With an epilogue the bound also counts |bias|; ReLU cannot widen a difference.
+void check_gemm(bool ta, bool tb, int M, int N, int K, int pad, bool accumulate, Rng& rng,
+                bool with_bias = false, bool relu = false) {
   CAPTURE(ta);
   CAPTURE(tb);
   CAPTURE(M);
@@ -43,6 +45,8 @@ void check_gemm(bool ta, bool tb, int M, int N, int K, int pad, bool accumulate,
   CAPTURE(K);
   CAPTURE(pad);
   CAPTURE(accumulate);
+  CAPTURE(with_bias);
+  CAPTURE(relu);
   const int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
   const auto A = random_matrix(ta ? K : M, ta ? M : K, std::max(lda, 1), rng);
   const auto B = random_matrix(tb ? N : K, tb ? K : N, std::max(ldb, 1), rng);
@@ -51,13 +55,21 @@ void check_gemm(bool ta, bool tb, int M, int N, int K, int pad, bool accumulate,
   if (!accumulate)
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j) C[std::size_t(i) * ldc + j] = std::nanf("");
+  const auto bias = random_matrix(1, std::max(N, 1), std::max(N, 1), rng);
+  GemmEpilogue epilogue;
+  epilogue.bias = with_bias ? bias.data() : nullptr;
+  epilogue.relu = relu;
   auto expected = C;
-  gemm_naive(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, expected.data(), ldc, accumulate);
+  gemm_naive(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, expected.data(), ldc, accumulate,
+             epilogue);
   auto bound = absolute(C);
   for (auto& v : bound) v = std::isnan(v) ? 0.0f : v;
+  const auto abs_bias = absolute(bias);
+  GemmEpilogue bound_epilogue;
+  bound_epilogue.bias = with_bias ? abs_bias.data() : nullptr;
   gemm_naive(ta, tb, M, N, K, absolute(A).data(), lda, absolute(B).data(), ldb, bound.data(), ldc,
-             true);
-  gemm(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate);
+             true, bound_epilogue);
+  gemm(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate, epilogue);
 
   int bad = 0;
   for (int i = 0; i < M; ++i)
@@ -107,6 +119,42 @@ TEST_CASE("gemm is right on the model's layer shapes and across cache blocks") {
   check_gemm(true, false, 800, 128, 32, 0, false, rng);
   check_gemm(false, true, 32, 800, 128, 0, false, rng);
   check_gemm(true, true, 131, 517, 777, 3, true, rng);
+}
+
+TEST_CASE("the fused bias + ReLU epilogue matches bias and ReLU applied after gemm_naive") {
+  const int sizes[] = {1, 3, 4, 5, 7, 8, 9, 13, 33, 129};
+  const int count = int(sizeof(sizes) / sizeof(sizes[0]));
+  Rng rng(11);
+  int case_index = 0;
+  for (int t = 0; t < 4; ++t)
+    for (int mi = 0; mi < count; ++mi)
+      for (int ni = 0; ni < count; ++ni, ++case_index) {
+        const int K = sizes[(mi * 3 + ni * 7 + t) % count];
+        const int pad = case_index % 3 == 0 ? 0 : int(rng.below(5)) + 1;
+        check_gemm(t & 1, t & 2, sizes[mi], sizes[ni], K, pad, case_index % 2 == 1, rng,
+                   case_index % 4 != 3, case_index % 3 != 2);
+      }
+  // Across K blocks (the epilogue must wait for the last one), and the model's conv shape.
+  check_gemm(false, false, 37, 130, 800, 1, false, rng, true, true);
+  check_gemm(false, false, 37, 130, 800, 0, true, rng, true, false);
+  check_gemm(false, false, 4 * 121, 32, 288, 0, false, rng, true, true);
+  check_gemm(false, false, 4 * 676, 32, 9, 0, false, rng, true, true);
+}
+
+TEST_CASE("the fused ReLU keeps NaN and zeroes negatives, bias added per column") {
+  // [1 2] . [[1, -5, nan]; [1, 1, 0]] + [0.5, 1, 0] -> relu -> [3.5, 0, nan]
+  const std::vector<float> A{1, 2}, B{1, -5, std::nanf(""), 1, 1, 0}, bias{0.5f, 1, 0};
+  std::vector<float> C(3, -1.0f);
+  GemmEpilogue e;
+  e.bias = bias.data();
+  e.relu = true;
+  gemm(false, false, 1, 3, 2, A.data(), 2, B.data(), 3, C.data(), 3, false, e);
+  CHECK(C[0] == 3.5f);
+  CHECK(C[1] == 0.0f);
+  CHECK(std::isnan(C[2]));
+  std::vector<float> D(3, 2.0f);  // K = 0: only the epilogue, on the prior C when accumulating
+  gemm(false, false, 1, 3, 0, A.data(), 2, B.data(), 3, D.data(), 3, true, e);
+  CHECK(D == std::vector<float>{2.5f, 3.0f, 2.0f});
 }
 
 TEST_CASE("gemm with K = 0 zeroes C, or leaves it alone when accumulating") {

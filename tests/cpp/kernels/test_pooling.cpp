@@ -142,3 +142,22 @@ TEST_CASE("max pool backward routes each dy to its window's argmax") {
     CHECK(std::fabs(dx_sum - dy_sum) <= 1e-6 * dy_abs);  // no dy lost or duplicated
   });
 }
+
+TEST_CASE("the values-only forward equals the argmax forward, ties and NaNs included") {
+  Rng rng(13);
+  for_each_window([&](const Window2D& g) {
+    // Values on a coarse grid so windows hold ties, plus NaNs (first pixel of a window or not).
+    std::vector<float> x(input_size(g));
+    for (auto& v : x) v = float(int(rng.below(5))) - 2.0f;
+    for (int i = 0; i < 3; ++i) x[rng.below(uint32_t(x.size()))] = std::nanf("");
+    x[0] = std::nanf("");
+    std::vector<float> y(output_size(g)), y_ref(output_size(g));
+    std::vector<int32_t> argmax(output_size(g));
+    max_pool_forward(g, x.data(), y_ref.data(), argmax.data());
+    max_pool_forward_values(g, x.data(), y.data());
+    int bad = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (!(y[i] == y_ref[i] || (std::isnan(y[i]) && std::isnan(y_ref[i])))) ++bad;
+    CHECK(bad == 0);
+  });
+}
