@@ -1,11 +1,13 @@
 // npm run parity: the course's models, 5 epochs x 3 seeds each on the full Fashion-MNIST, test
 // accuracy beside the numbers the course reports in Keras. Runs in child processes (--jobs,
 // default: the number of cores), writes JSON lines and a markdown table to bench/results/.
-//   node bench/parity.mjs [--models dnn,lab,...] [--seeds 1,2,3] [--epochs 5] [--jobs 2]
+//   node bench/parity.mjs [--models dnn,lab,...] [--seeds 1,2,3] [--epochs 5] [--jobs 2] [--resume]
+// Each finished run is appended to the day's .jsonl at once; --resume skips the runs already
+// there (a long parity run can be stopped and continued).
 import { parseArgs } from 'node:util';
 import { execFile } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 // What the course notebooks report for Keras (test accuracy), and TF.js on this machine type.
@@ -22,10 +24,22 @@ const { values } = parseArgs({ options: {
   seeds: { type: 'string', default: '1,2,3' },
   epochs: { type: 'string', default: '5' },
   jobs: { type: 'string', default: String(availableParallelism()) },
+  resume: { type: 'boolean', default: false },
 } });
+const date = new Date().toISOString().slice(0, 10);
+const jsonl = new URL(`./results/parity-${date}.jsonl`, import.meta.url);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const runner = fileURLToPath(new URL('./parity_run.mjs', import.meta.url));
 const queue = values.models.split(',').flatMap((model) => values.seeds.split(',').map((seed) => ({ model, seed })));
 const results = [];
+if (values.resume) {
+  const done = (await readFile(jsonl, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  results.push(...done.filter((r) => r.epochs === Number(values.epochs)));
+  const have = new Set(results.map((r) => `${r.model}/${r.seed}`));
+  queue.splice(0, queue.length, ...queue.filter((j) => !have.has(`${j.model}/${j.seed}`)));
+} else {
+  await writeFile(jsonl, '');
+}
 
 async function worker() {
   for (let job = queue.shift(); job; job = queue.shift()) {
@@ -34,12 +48,18 @@ async function worker() {
       { maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? fail(new Error(stderr || err.message)) : ok(stdout))));
     const r = JSON.parse(out.trim().split('\n').at(-1));
     results.push(r);
+    await appendFile(jsonl, `${JSON.stringify(r)}\n`);
     process.stderr.write(`${r.model} seed ${r.seed}: test accuracy ${r.testAccuracy.map((a) => a.toFixed(4)).join(' ')} (${r.seconds.toFixed(0)} s)\n`);
   }
 }
 await Promise.all(Array.from({ length: Number(values.jobs) }, worker));
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+// Runs recovered from a progress log have no train accuracy: average the ones that do.
+const trainAccuracy = (runs) => {
+  const known = runs.map((r) => r.trainAccuracy?.at(-1)).filter((v) => typeof v === 'number');
+  return known.length ? `${mean(known).toFixed(4)}${known.length < runs.length ? ` (${known.length} of ${runs.length} runs)` : ''}` : '–';
+};
 const rows = [];
 for (const model of values.models.split(',')) {
   const runs = results.filter((r) => r.model === model);
@@ -48,9 +68,8 @@ for (const model of values.models.split(',')) {
   const spread = (Math.max(...final) - Math.min(...final)) / 2;
   const keras = KERAS[model];
   const gap = (mean(final) - keras.accuracy) * 100;
-  rows.push(`| ${model} | ${mean(final).toFixed(4)} ± ${spread.toFixed(4)} | ${perEpoch} | ${mean(runs.map((r) => r.trainAccuracy.at(-1))).toFixed(4)} | ${keras.accuracy} (${keras.note}) | ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} pp | ${mean(runs.map((r) => r.seconds)).toFixed(0)} s |`);
+  rows.push(`| ${model} | ${mean(final).toFixed(4)} ± ${spread.toFixed(4)} | ${perEpoch} | ${trainAccuracy(runs)} | ${keras.accuracy} (${keras.note}) | ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} pp | ${mean(runs.map((r) => r.seconds)).toFixed(0)} s |`);
 }
-const date = new Date().toISOString().slice(0, 10);
 const table = [
   `Fashion-MNIST test accuracy after ${values.epochs} epochs (adam, batch 32, Keras defaults), mean ± half-range over seeds ${values.seeds};`,
   `${cpus()[0].model}, Node ${process.versions.node}, wasm SIMD, one thread per run, ${date}. Command: \`npm run parity\`.`,
@@ -59,7 +78,5 @@ const table = [
   '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(new URL(`./results/parity-${date}.md`, import.meta.url), `${table}\n`);
-await writeFile(new URL(`./results/parity-${date}.jsonl`, import.meta.url), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 console.log(table);
