@@ -43,4 +43,17 @@ inline std::string keras_shape(const Shape& s) {
   return out + ")";
 }
 
+// "(32, 28, 28, 1)": a batch's full shape, for error messages.
+inline std::string shape_string(const Tensor& t) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < t.dimension(); ++i)
+    out += (i ? ", " : "") + std::to_string(t.shape()[i]);
+  return out + ")";
+}
+
+// "3x3": a window size, for error messages.
+inline std::string size_2d(int h, int w) {
+  return std::to_string(h) + "x" + std::to_string(w);
+}
+
 }  // namespace convlab

@@ -11,21 +11,6 @@
 
 namespace convlab {
 
-namespace {
-
-std::string batch_shape(const Tensor& t) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < t.dimension(); ++i)
-    out += (i ? ", " : "") + std::to_string(t.shape()[i]);
-  return out + ")";
-}
-
-std::string pair(int a, int b) {
-  return std::to_string(a) + "x" + std::to_string(b);
-}
-
-}  // namespace
-
 Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int stride_h,
                int stride_w, Padding padding, ActivationFn activation, bool use_bias,
                Regularizer kernel_regularizer)
@@ -43,9 +28,10 @@ Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int st
     throw Error(name_ + ": Conv2D filters must be a positive integer, got " +
                 std::to_string(filters));
   if (kernel_h <= 0 || kernel_w <= 0)
-    throw Error(name_ + ": Conv2D kernel_size must be positive, got " + pair(kernel_h, kernel_w));
+    throw Error(name_ + ": Conv2D kernel_size must be positive, got " +
+                size_2d(kernel_h, kernel_w));
   if (stride_h <= 0 || stride_w <= 0)
-    throw Error(name_ + ": Conv2D strides must be positive, got " + pair(stride_h, stride_w));
+    throw Error(name_ + ": Conv2D strides must be positive, got " + size_2d(stride_h, stride_w));
 }
 
 Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
@@ -56,7 +42,7 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   const Window1D wy = window_1d(H, kernel_h_, stride_h_, padding_);
   const Window1D wx = window_1d(W, kernel_w_, stride_w_, padding_);
   if (wy.out <= 0 || wx.out <= 0)
-    throw Error(name_ + ": kernel " + pair(kernel_h_, kernel_w_) + " does not fit input " +
+    throw Error(name_ + ": kernel " + size_2d(kernel_h_, kernel_w_) + " does not fit input " +
                 keras_shape(input_shape) + " with padding='valid'");
   g_ = Window2D{};
   g_.H = H, g_.W = W, g_.C = C;
@@ -81,7 +67,7 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
       int(x.shape()[3]) != g_.C)
     throw Error(name_ + ": Conv2D was built for input " +
                 keras_shape({std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)}) +
-                " but got a batch of shape " + batch_shape(x));
+                " but got a batch of shape " + shape_string(x));
   x_ = &x;
   g_.N = int(x.shape()[0]);
   const int rows = g_.rows(), patch = g_.patch();

@@ -5,21 +5,6 @@
 
 namespace convlab {
 
-namespace {
-
-std::string batch_shape(const Tensor& t) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < t.dimension(); ++i)
-    out += (i ? ", " : "") + std::to_string(t.shape()[i]);
-  return out + ")";
-}
-
-std::string pair(int a, int b) {
-  return std::to_string(a) + "x" + std::to_string(b);
-}
-
-}  // namespace
-
 MaxPooling2D::MaxPooling2D(std::string name, int pool_h, int pool_w, int stride_h, int stride_w,
                            Padding padding)
     : Layer(std::move(name)),
@@ -29,10 +14,11 @@ MaxPooling2D::MaxPooling2D(std::string name, int pool_h, int pool_w, int stride_
       stride_w_(stride_w == 0 ? pool_w : stride_w),
       padding_(padding) {
   if (pool_h <= 0 || pool_w <= 0)
-    throw Error(name_ + ": MaxPooling2D pool_size must be positive, got " + pair(pool_h, pool_w));
+    throw Error(name_ + ": MaxPooling2D pool_size must be positive, got " +
+                size_2d(pool_h, pool_w));
   if (stride_h < 0 || stride_w < 0)
     throw Error(name_ + ": MaxPooling2D strides must be positive (or 0 for the pool size), got " +
-                pair(stride_h, stride_w));
+                size_2d(stride_h, stride_w));
 }
 
 Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
@@ -43,7 +29,7 @@ Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
   const Window1D wy = window_1d(H, pool_h_, stride_h_, padding_);
   const Window1D wx = window_1d(W, pool_w_, stride_w_, padding_);
   if (wy.out <= 0 || wx.out <= 0)
-    throw Error(name_ + ": pool " + pair(pool_h_, pool_w_) + " does not fit input " +
+    throw Error(name_ + ": pool " + size_2d(pool_h_, pool_w_) + " does not fit input " +
                 keras_shape(input_shape) + " with padding='valid'");
   g_ = Window2D{};
   g_.H = H, g_.W = W, g_.C = C;
@@ -61,7 +47,7 @@ const Tensor& MaxPooling2D::forward(const Tensor& x, Mode mode) {
       int(x.shape()[3]) != g_.C)
     throw Error(name_ + ": MaxPooling2D was built for input " +
                 keras_shape({std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)}) +
-                " but got a batch of shape " + batch_shape(x));
+                " but got a batch of shape " + shape_string(x));
   g_.N = int(x.shape()[0]);
   ensure_shape(y_, {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(g_.C)});
   if (mode == Mode::inference) {  // no backward will follow: skip the argmax bookkeeping
