@@ -205,6 +205,34 @@ test('"Share this setup" gives a link and snippets that reproduce the setup', as
   await page.close();
 });
 
+test('every control is reached by Tab, shows a visible focus outline, and works from the keyboard', async () => {
+  const page = await newPage();
+  await page.goto(base);
+  await ready(page);
+  const seen = new Map();
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { key: el.id || `${el.tagName} #${[...document.querySelectorAll('*')].indexOf(el)}`, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+    });
+    if (f.key.startsWith('BODY') || seen.has(f.key)) break;  // wrapped around
+    seen.set(f.key, f.outline);
+  }
+  const controls = ['preset', 'editor', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'seed', 'samples', 'train', 'map-images',
+    'map-filter', 'curves-table-toggle', 'evaluate', 'save-run', 'download-run', 'upload-run', 'share-hide', 'share-autostart', 'share'];
+  assert.deepEqual(controls.filter((id) => !seen.has(id)), [], 'controls Tab never reached');
+  assert.deepEqual([...seen].filter(([, outline]) => !outline).map(([k]) => k), [], 'focused without a visible outline');
+  await page.focus('#share');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#share-output', { state: 'visible' });
+  await page.focus('#curves-table-toggle');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getAttribute('#curves-table-toggle', 'aria-expanded'), 'true');
+  await page.close();
+});
+
 test('no request ever left the origin, and nothing logged an error', () => {
   const hosts = new Set(requests.filter((u) => !/^(data|blob):/.test(u)).map((u) => new URL(u).host));
   assert.deepEqual([...hosts], [origin]);
