@@ -139,6 +139,10 @@ const handlers = {
   },
   error(m) {
     if (m.during === 'import' && app.importing) return app.importing.reject(new Error(m.message));
+    if (m.during === 'exportModel') {
+      for (const settle of app.exports.values()) settle({ error: new Error(m.message) });
+      return app.exports.clear();
+    }
     const where = m.during === 'build' ? 'model-error' : 'train-error';
     $(where).textContent = m.during === 'build' ? pointAtLine(m.message) : m.message;
     if (m.during === 'load') status(m.message);
@@ -331,7 +335,8 @@ function exportModel() {
 }
 
 async function snapshot() {
-  const { modelJson, weightData } = await exportModel();
+  const { modelJson, weightData, error } = await exportModel();
+  if (error) throw error;
   const run = app.runs.at(-1);
   const preset = $('preset').value;
   return {

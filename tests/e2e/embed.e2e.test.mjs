@@ -88,7 +88,10 @@ test('two <convlab-trainer> elements on one page, configured by attributes, trai
   // Train both at once: each has its own Worker.
   await cnn.fill('#samples', '640');
   await cnn.fill('#epochs', '1');
-  await Promise.all([dnn.click('#train'), cnn.click('#train')]);
+  // One click after the other: a click scrolls the parent to its iframe, and two at once can
+  // scroll the other's target away under the mouse.
+  await dnn.click('#train');
+  await cnn.click('#train');
   for (const f of [dnn, cnn]) {
     await f.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'idle', null, { timeout: 120_000 })
       .catch(async (e) => { throw new Error(`${e.message}: ${await f.evaluate(() => `${window.convlab.state} ${document.getElementById('status').textContent} ${document.getElementById('progress-text').textContent} ${document.getElementById('train-error').textContent}`)}`); });
