@@ -10,7 +10,7 @@ import { PRESETS } from '../web/lib/presets.mjs';
 import { StopAtThreshold, EarlyStopping } from '../web/lib/callbacks.mjs';
 import { loadData } from './data.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
-import { toTfjsArtifacts, fromTfjsArtifacts } from '../web/lib/tfjs_format.mjs';
+import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
@@ -72,12 +72,23 @@ async function loadRun(dir) {
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON (${e.message})`);
   }
-  const weightsFile = join(dir, 'weights.bin');
-  if (!existsSync(weightsFile)) throw new UsageError(`--load: ${weightsFile} does not exist`);
-  const bytes = await readFile(weightsFile);
-  const { topology, weights } = fromTfjsArtifacts(json, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), { file, weightsFile });
-  const model = await createModel(topology);
-  model.setWeights(weights);
+  // The shards the manifest names, in order (weights.bin for convlab's own; TF.js may write
+  // group1-shard1of2.bin and so on), concatenated as TF.js does.
+  const paths = Array.isArray(json.weightsManifest) ? json.weightsManifest.flatMap((g) => g.paths ?? []) : ['weights.bin'];
+  const parts = [];
+  for (const path of paths) {
+    const weightsFile = join(dir, path);
+    if (!existsSync(weightsFile)) throw new UsageError(`--load: ${weightsFile} does not exist`);
+    parts.push(await readFile(weightsFile));
+  }
+  const bytes = Buffer.concat(parts);
+  const weightsFile = join(dir, paths.length === 1 ? paths[0] : 'weight files');
+  let model;
+  try {
+    model = await modelFromTfjs(createModel, json, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), { file, weightsFile });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
   const training = json.trainingConfig ?? {};
   return { model, training };
 }

@@ -8,6 +8,8 @@ import { createCurves } from './ui/curves.mjs';
 import { drawFeatureGrid, drawAllFilters, drawKernels } from './ui/feature_maps.mjs';
 import { confusionMatrix, perClassAccuracy, misclassified, drawConfusion, drawPerClass, drawMisclassified } from './ui/evaluation.mjs';
 import { createExperimentsTable, architectureString } from './ui/experiments.mjs';
+import { createRunsPanel } from './ui/runs_panel.mjs';
+import { configFromHash, shareSetup, PANELS } from './embed/config.mjs';
 
 const $ = (id) => document.getElementById(id);
 const MAP_REFRESH_MS = 2000;  // live feature maps while training: cheap, but not every batch
@@ -15,6 +17,8 @@ const MAP_REFRESH_MS = 2000;  // live feature maps while training: cheap, but no
 const app = {
   worker: null, state: 'starting', ready: false, model: null, data: null,
   run: null, runs: [], lastMaps: 0, mapRequest: 0, parsed: null,
+  // The setup from the URL hash (embed.html, shared links); autostart fires once.
+  embed: configFromHash(location.hash), autostarted: false, exports: new Map(), importing: null,
 };
 
 const curves = { loss: createCurves($('loss-chart'), { metric: 'loss' }), accuracy: createCurves($('accuracy-chart'), { metric: 'accuracy' }) };
@@ -48,6 +52,7 @@ const handlers = {
     status(`Ready: ${m.trainCount.toLocaleString()} training and ${m.testCount.toLocaleString()} test images of Fashion-MNIST.`);
     setState(app.state === 'starting' ? 'idle' : app.state);
     requestMaps();
+    maybeAutostart();
   },
   model(m) {
     app.model = m;
@@ -57,8 +62,14 @@ const handlers = {
     select.replaceChildren(...m.layers.map((l, i) => new Option(`${l.name} (${l.className})`, String(i))));
     requestMaps();
     updateButtons();
+    app.importing?.resolve();
+    maybeAutostart();
   },
   state(m) { setState(m.state); },
+  exported(m) {
+    app.exports.get(m.id)?.(m);
+    app.exports.delete(m.id);
+  },
   progress(m) {
     for (const p of m.points) {
       if (app.run.losses.length < 100) app.run.losses.push(p.loss);  // the first losses, for reproducibility checks
@@ -127,6 +138,11 @@ const handlers = {
       FASHION_MNIST_CLASSES);
   },
   error(m) {
+    if (m.during === 'import' && app.importing) return app.importing.reject(new Error(m.message));
+    if (m.during === 'exportModel') {
+      for (const settle of app.exports.values()) settle({ error: new Error(m.message) });
+      return app.exports.clear();
+    }
     const where = m.during === 'build' ? 'model-error' : 'train-error';
     $(where).textContent = m.during === 'build' ? pointAtLine(m.message) : m.message;
     if (m.during === 'load') status(m.message);
@@ -153,6 +169,7 @@ function updateButtons() {
   };
   for (const [id, enabled] of Object.entries(can)) $(id).disabled = !enabled;
   $('editor').readOnly = s === 'training' || s === 'paused';
+  runsPanel?.setEnabled(Boolean(app.model && s === 'idle'));
 }
 
 function seed() {
@@ -277,7 +294,7 @@ function formatSeconds(s) {
 
 const presetSelect = $('preset');
 for (const name of Object.keys(PRESETS)) if (name !== 'cifar-bn-dropout') presetSelect.add(new Option(name, name));
-presetSelect.value = 'lab';
+presetSelect.value = app.embed.config.model in PRESETS ? app.embed.config.model : 'lab';
 presetSelect.addEventListener('change', () => loadPreset(presetSelect.value));
 $('editor').addEventListener('input', onEdit);
 $('seed').addEventListener('change', buildFromEditor);
@@ -312,7 +329,130 @@ function renderCurvesTable() {
   $('curves-table').replaceChildren(t);
 }
 
+// ---- saved runs ------------------------------------------------------------------------------
+
+function exportModel() {
+  const id = app.exports.size + performance.now();  // any id not in flight
+  return new Promise((ok) => {
+    app.exports.set(id, ok);
+    send({ type: 'exportModel', id });
+  });
+}
+
+async function snapshot() {
+  const { modelJson, weightData, error } = await exportModel();
+  if (error) throw error;
+  const run = app.runs.at(-1);
+  const preset = $('preset').value;
+  return {
+    name: `${run?.architecture ?? preset} · ${new Date().toLocaleString()}`, modelJson, weightData,
+    code: $('editor').value, settings: { ...settings(), seed: seed() }, history: run?.epochs ?? [],
+  };
+}
+
+// The worker builds the saved model; only when it accepts does the page take the run's code,
+// settings and curves (a bad file leaves everything as it was).
+async function restore(run) {
+  if (app.state !== 'idle') throw new Error('stop training before restoring a run');
+  await new Promise((resolve, reject) => {
+    app.importing = { resolve, reject };
+    send({ type: 'import', modelJson: run.modelJson, weightData: run.weightData.slice(0), seed: run.settings?.seed ?? seed() });
+  }).finally(() => { app.importing = null; });
+  const code = run.code ?? JSON.stringify(app.model.config ?? run.modelJson.modelTopology);
+  $('editor').value = code;
+  try {
+    app.parsed = isKerasPython(code) ? parseKerasPython(code) : { config: JSON.parse(code), layerLines: null };
+  } catch {
+    app.parsed = { config: app.model.config, layerLines: null };
+  }
+  applyConfig(run.settings ?? {});
+  curves.loss.reset();
+  curves.accuracy.reset();
+  for (const e of run.history ?? []) {
+    curves.loss.addEpoch(e.step, { train: e.loss, val: e.val_loss });
+    curves.accuracy.addEpoch(e.step, { train: e.accuracy, val: e.val_accuracy });
+  }
+}
+
+const runsPanel = createRunsPanel(document, { snapshot, restore });
+
+// ---- embedding and sharing -------------------------------------------------------------------
+
+// Training settings and view options from a config (config.mjs's fields), onto the forms.
+function applyConfig(config) {
+  const set = (id, v) => { if (v !== undefined && v !== null) $(id).value = String(v); };
+  set('epochs', config.epochs);
+  set('batch-size', config.batchSize);
+  set('learning-rate', config.learningRate);
+  set('validation-split', config.validationSplit);
+  set('threshold', config.threshold);
+  set('samples', config.samples);
+  set('seed', config.seed);
+  set('optimizer', config.optimizer);
+  set('map-filter', config.filter);
+  if (config.images?.length) $('map-images').value = config.images.join(', ');
+}
+
+function applyLayout(config) {
+  const hideElement = (el) => {
+    if (!el) return;
+    el.hidden = true;
+    // A control's label goes with it: wrapping or pointing at it.
+    (el.closest('label') ?? document.querySelector(`label[for="${el.id}"]`))?.setAttribute('hidden', '');
+  };
+  if (config.show?.length) {
+    for (const [name, id] of Object.entries(PANELS)) if (!config.show.includes(name)) $(id).hidden = true;
+  }
+  for (const name of config.hide ?? []) hideElement($(PANELS[name] ?? name));
+  document.body.classList.toggle('compact', Boolean(config.compact));
+}
+
+function maybeAutostart() {
+  if (!app.embed.config.autostart || app.autostarted || !app.ready || !app.model || app.state !== 'idle') return;
+  app.autostarted = true;
+  startTraining();
+}
+
+function loadInitialModel(model) {
+  if (!model || model in PRESETS) return loadPreset(model && model in PRESETS ? model : 'lab');
+  $('editor').value = model;
+  buildFromEditor();
+}
+
+function currentSetup() {
+  const preset = $('preset').value;
+  const code = $('editor').value;
+  const num = (id) => ($(id).value === '' ? undefined : Number($(id).value));
+  return {
+    model: code === configToPython(PRESETS[preset]) ? preset : code,
+    epochs: num('epochs'), batchSize: num('batch-size'), optimizer: $('optimizer').value, learningRate: num('learning-rate'),
+    validationSplit: num('validation-split'), threshold: num('threshold'), samples: num('samples'), seed: num('seed'),
+    images: $('map-images').value.split(',').map((v) => Number(v.trim())).filter(Number.isInteger), filter: num('map-filter'),
+    hide: $('share-hide').value.split(',').map((v) => v.trim()).filter(Boolean),
+    autostart: $('share-autostart').checked, compact: $('share-compact').checked,
+  };
+}
+
+$('share').addEventListener('click', () => {
+  const { pageUrl, iframe, element } = shareSetup(currentSetup(), new URL('.', location.href));
+  $('share-url').value = pageUrl;
+  $('share-iframe').value = iframe;
+  $('share-element').value = element;
+  $('share-output').hidden = false;
+  $('share-url').focus();
+  $('share-url').select();
+});
+
+// The app shell, wasm and Fashion-MNIST are cached by a service worker, so that a second
+// visit works offline. Registration failing (file://, private mode) only loses that.
+if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+  navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)).catch(() => {});
+}
+
 window.convlab = app;  // for the e2e tests and the curious
+if (app.embed.problems.length) status(`Setup: ${app.embed.problems.join('; ')}`);
+applyConfig(app.embed.config);
+applyLayout(app.embed.config);
 startWorker();
 setState('starting');
-loadPreset('lab');
+loadInitialModel(app.embed.config.model);

@@ -329,7 +329,8 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       th.tabIndex = 0;
       th.setAttribute('role', 'button');
       th.setAttribute('aria-pressed', String(u.series[i].show !== false));
-      th.setAttribute('aria-label', `Show ${u.series[i].label}`);
+      // Named by its visible text (the series label), as axe's label-content-name-mismatch wants;
+      // aria-pressed says whether the series is shown.
       th.addEventListener('keydown', (ev) => {
         if (ev.key !== 'Enter' && ev.key !== ' ') return;
         ev.preventDefault();

@@ -117,6 +117,30 @@ function th(text, scope, className) {
 
 const className = (names, i) => names?.[i] ?? String(i);
 
+// Cell shading that keeps the count readable (WCAG AA, 4.5:1): the row share sets the alpha of
+// the colour over white, but never into the band where neither dark text (#1b1f24) nor white
+// text reaches 4.5:1; light cells stay light enough for dark text, dark cells dark enough for white.
+const channel = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+const over = (rgb, a) => rgb.map((c) => 255 - a * (255 - c));
+function alphaAt(rgb, target) {  // the alpha at which the shade's luminance falls to target
+  let lo = 0, hi = 1;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (luminance(over(rgb, mid)) > target) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+const DARK_TEXT_MIN_LUMINANCE = 4.5 * (luminance([27, 31, 36]) + 0.05) - 0.05 + 0.005;
+const WHITE_TEXT_MAX_LUMINANCE = 1.05 / 4.5 - 0.05 - 0.005;
+const SHADES = Object.fromEntries(Object.entries({ hit: [31, 95, 168], miss: [200, 50, 30] }).map(([k, rgb]) => [k, {
+  rgb, lightMax: alphaAt(rgb, DARK_TEXT_MIN_LUMINANCE), darkMin: alphaAt(rgb, WHITE_TEXT_MAX_LUMINANCE),
+}]));
+export function shadeAlpha(shade, share, dark) {
+  const a = 0.08 + 0.92 * share;
+  return dark ? Math.min(1, Math.max(a, shade.darkMin)) : Math.min(a, shade.lightMax);
+}
+
 // drawConfusion(container, matrix, classNames) -> <table>
 // Rows = true class, columns = predicted class, each cell the count, its background intensity the
 // share of its row (correct: blue, errors: red), set through element.style.
@@ -141,9 +165,10 @@ export function drawConfusion(container, matrix, classNames) {
       const count = matrix[t * n + p];
       const share = shares[t * n + p];
       const td = el('td', t === p ? 'cl-confusion-hit' : 'cl-confusion-miss', String(count));
-      const rgb = t === p ? '31, 95, 168' : '200, 50, 30';
-      if (count > 0) td.style.backgroundColor = `rgba(${rgb}, ${(0.08 + 0.92 * share).toFixed(3)})`;
-      if (share > 0.45) td.classList.add('cl-dark');
+      const shade = SHADES[t === p ? 'hit' : 'miss'];
+      const dark = share > 0.45;
+      if (count > 0) td.style.backgroundColor = `rgba(${shade.rgb.join(', ')}, ${shadeAlpha(shade, share, dark).toFixed(3)})`;
+      if (dark) td.classList.add('cl-dark');
       td.title = `true ${className(classNames, t)}, predicted ${className(classNames, p)}: ${count} (${percent(share)} of the row)`;
       tr.append(td);
     }
@@ -151,6 +176,10 @@ export function drawConfusion(container, matrix, classNames) {
   }
   table.append(thead, tbody);
   const wrap = el('div', 'cl-scroll');
+  // A region that may scroll sideways must be reachable by keyboard to be scrolled.
+  wrap.tabIndex = 0;
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', 'Confusion matrix');
   wrap.append(table);
   container.replaceChildren(wrap);
   return table;

@@ -205,6 +205,10 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     });
     table.append(cap, thead, tbody);
     const root = el('div', 'cl-scroll cl-fmap');
+    // A region that may scroll sideways must be reachable by keyboard to be scrolled.
+    root.tabIndex = 0;
+    root.setAttribute('role', 'region');
+    root.setAttribute('aria-label', 'Feature maps');
     root.append(table);
     return { root, cap, colHeads, rows };
   });

@@ -3,6 +3,7 @@
 // command. A failed command posts {type: 'error'} and leaves the model and data as they were.
 import { StopAtThreshold } from '../lib/callbacks.mjs';
 import { trainSettings } from './protocol.mjs';
+import { toTfjsArtifacts, modelFromTfjs } from '../lib/tfjs_format.mjs';
 
 const PROGRESS_MS = 100;  // at most ~10 progress events a second; points are batched in them
 
@@ -42,6 +43,18 @@ export function createHandler({ post, loadData, createModel }) {
   async function build({ config: next, seed: nextSeed = seed }) {
     if (state !== 'idle') throw new Error('stop training before changing the model');
     const fresh = await createModel(next, { seed: nextSeed });  // throws: the old model stays
+    install(fresh, next, nextSeed);
+  }
+
+  // A saved model (TF.js layers artifacts) in place of the current one; a bad file leaves the
+  // current model as it was.
+  async function importModel({ modelJson, weightData, seed: nextSeed = seed }) {
+    if (state !== 'idle') throw new Error('stop training before changing the model');
+    const fresh = await modelFromTfjs(createModel, modelJson, weightData, { seed: nextSeed });
+    install(fresh, JSON.parse(fresh.toJSON()), nextSeed);
+  }
+
+  function install(fresh, next, nextSeed) {
     model?.dispose();
     model = fresh;
     config = next;
@@ -164,6 +177,12 @@ export function createHandler({ post, loadData, createModel }) {
 
   const commands = {
     build,
+    import: importModel,
+    exportModel({ id }) {
+      requireModel();
+      const { modelJson, weightData } = toTfjsArtifacts(model);
+      post({ type: 'exported', id, modelJson, weightData }, [weightData]);
+    },
     train,
     stop,
     reset,

@@ -8,6 +8,9 @@
 //                                        samples: train on the first N images only (quick runs)
 //   pause | resume | step | stop         step = one batch while paused; stop = after this batch
 //   reset                                back to the freshly initialised model (same seed)
+//   import  {modelJson, weightData, seed} a saved model (TF.js layers format) in place of the
+//                                        current one; a failure leaves the current model
+//   exportModel {id}                     the current model as TF.js layers artifacts
 //   featureMaps {id, images, layers, filter}   layer outputs of test images (indices)
 //   allFilters  {id, image, layer}       every channel of one layer for one test image
 //   kernels     {id, layer}              a Conv2D layer's kernel
@@ -24,10 +27,11 @@
 //   allFilters  {id, image, layer: {name, shape}, data}
 //   kernels     {id, layer: {name, shape}, data}
 //   evaluation  {loss, accuracy, probabilities: Float32Array, classes}
+//   exported {id, modelJson, weightData: ArrayBuffer}
 //   error    {message, during}            during: the command that failed
 
-export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate'];
-export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'error'];
+export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel'];
+export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error'];
 
 export const TRAIN_DEFAULTS = Object.freeze({
   epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, threshold: null,

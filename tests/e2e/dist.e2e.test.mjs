@@ -1,0 +1,103 @@
+// The static bundle (npm run build → dist/) as a teacher would host it: copied into a
+// sub-folder of a plain static server (no CSP, no COOP/COEP, nothing special), where the lab
+// trains, the examples embed it, no request leaves the origin, and — after the first visit —
+// the service worker lets the page reload and train Fashion-MNIST with the network off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../scripts/serve.mjs';
+import { buildDist } from '../../scripts/dist.mjs';
+import { launchBrowser } from './browser.mjs';
+
+let server, browser, out, base, origin;
+const requests = [];
+const errors = [];
+
+before(async () => {
+  out = await buildDist({ out: join(await mkdtemp(join(tmpdir(), 'convlab-dist-')), 'dist') });
+  // A sub-folder, as on GitHub Pages (user.github.io/repo/): absolute URLs would break here.
+  server = await startServer({ port: 0, mounts: { '/course/convlab/': out } });
+  origin = `127.0.0.1:${server.address().port}`;
+  base = `http://${origin}/course/convlab/`;
+  browser = await launchBrowser();
+  browser.context.on('request', (r) => requests.push(r.url()));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (out) await rm(join(out, '..'), { recursive: true, force: true });
+});
+
+async function newPage() {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return page;
+}
+
+const ready = (page) => page.waitForFunction(() => /^Ready/.test(document.getElementById('status').textContent) && window.convlab.model,
+  null, { timeout: 60_000 });
+
+async function trainFewBatches(page) {
+  await page.fill('#samples', '320');
+  await page.fill('#epochs', '1');
+  const before = await page.evaluate(() => window.convlab.runs.length);
+  await page.click('#train');
+  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout: 60_000 });
+  return page.evaluate(() => window.convlab.runs.at(-1).losses.length);
+}
+
+test('dist/ holds pages, worker, wasm, vendor, embed, examples and the dataset, with relative URLs only', async () => {
+  for (const f of ['index.html', 'embed.html', 'sw.js', 'app.mjs', 'worker/train_worker.mjs', 'wasm/convlab.wasm', 'wasm/convlab.mjs',
+    'vendor/uPlot.esm.js', 'embed/convlab-trainer.mjs', 'examples/index.html', 'examples/lesson.html',
+    'data/fashion-mnist/train-images-idx3-ubyte.gz', 'data/fashion-mnist/t10k-labels-idx1-ubyte.gz']) {
+    await readFile(join(out, f)).catch(() => assert.fail(`dist/${f} is missing`));
+  }
+  for (const f of ['index.html', 'embed.html', 'examples/index.html', 'examples/lesson.html']) {
+    const html = await readFile(join(out, f), 'utf8');
+    assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, `${f} has a root-relative URL`);
+    assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, `${f} points at another host`);
+  }
+});
+
+test('the lab trains from dist/ on a plain static server, and an embed works inside a non-isolated page', async () => {
+  const page = await newPage();
+  await page.goto(`${base}examples/lesson.html`);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+  const frame = await (await page.waitForSelector('#lesson-lab')).contentFrame();
+  await ready(frame);
+  assert.ok(await trainFewBatches(frame) >= 5);
+  await page.close();
+});
+
+test('after the first visit the page reloads and trains offline (service worker)', async () => {
+  const page = await newPage();
+  await page.goto(base);
+  await ready(page);
+  // The service worker has cached the shell, the wasm and Fashion-MNIST once it is active.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(async () => {
+    const keys = (await (await caches.open('convlab-v1')).keys()).map((r) => r.url);
+    return keys.some((u) => u.endsWith('train-images-idx3-ubyte.gz')) && keys.some((u) => u.endsWith('convlab.wasm'));
+  }, null, { timeout: 60_000, polling: 250 });
+
+  await browser.context.setOffline(true);
+  try {
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.evaluate(() => navigator.onLine), false);
+    assert.ok(await trainFewBatches(page) >= 5, 'trains offline');
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  await page.close();
+});
+
+test('no request left the origin, and nothing logged an error', () => {
+  const hosts = new Set(requests.filter((u) => !/^(data|blob):/.test(u)).map((u) => new URL(u).host));
+  assert.deepEqual([...hosts], [origin]);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,59 @@
+// The service worker: after the first visit the page, the embed, the engine and Fashion-MNIST
+// come from the Cache API, so the lab works with the network off (a classroom with bad wifi, a
+// train). Cache-first; the app shell is refreshed in the background (stale-while-revalidate) so
+// a new deployment shows on the next visit. Paths are relative to this file, so the same file
+// works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
+// A classic script (not a module): module service workers are not yet supported everywhere.
+const CACHE = 'convlab-v1';
+
+// Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
+// against the files in web/, so a new module cannot be forgotten.
+const SHELL = [
+  './', 'index.html', 'embed.html', 'app.mjs', 'style.css', 'favicon.svg',
+  'embed/config.mjs', 'embed/convlab-trainer.mjs', 'embed/convlab-trainer.css',
+  'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
+  'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
+  'ui/colormap.mjs', 'ui/curves.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
+  'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
+  'worker/handler.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
+  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+  'wasm/convlab.mjs', 'wasm/convlab.wasm',
+];
+// Large and never changing: fetched once, then only from the cache.
+const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
+  .map((f) => `data/fashion-mnist/${f}`);
+
+const here = (path) => new URL(path, self.registration.scope).href;
+
+self.addEventListener('install', (event) => {
+  // Each file on its own: one missing file (a host that left out the dataset) must not stop
+  // the rest from being cached.
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.allSettled([...SHELL, ...DATA].map((p) => cache.add(here(p)))))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('convlab-') && k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  const isData = request.url.endsWith('.gz');
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    // Navigations may carry a query; the hash never reaches here.
+    const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
+    const refresh = fetch(request).then((response) => {
+      if (response.ok && response.type === 'basic') cache.put(request, response.clone());
+      return response;
+    });
+    if (cached) {
+      if (!isData) event.waitUntil(refresh.catch(() => {}));
+      return cached;
+    }
+    return refresh;
+  })());
+});

@@ -1,0 +1,121 @@
+// The "Saved runs" panel: save the current run to IndexedDB, list, restore and delete saved
+// runs, download the current run as one file and upload such a file. The page supplies
+//   snapshot(): Promise<run>   the current model, weights, code, settings and history
+//   restore(run): Promise      put a run (as decodeRun returns it) in place; rejects, keeping
+//                              the current model, when the worker refuses it
+import { openRunStore } from './run_store.mjs';
+import { encodeRun, decodeRun } from '../lib/run_file.mjs';
+
+export function createRunsPanel(root, { snapshot, restore }) {
+  const $ = (id) => root.querySelector(`#${id}`);
+  const say = (text) => { $('runs-status').textContent = text; };
+  const fail = (e) => { $('runs-error').textContent = e.message ?? String(e); };
+  let storePromise = null;
+  const store = () => (storePromise ??= openRunStore());
+
+  async function refresh() {
+    let runs;
+    try {
+      runs = await (await store()).list();
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (!runs.length) {
+      $('runs-list').replaceChildren(Object.assign(document.createElement('p'), { className: 'cl-note', textContent: 'No saved runs in this browser yet.' }));
+      return;
+    }
+    const table = document.createElement('table');
+    table.className = 'runs-table';
+    table.createCaption().textContent = 'Runs saved in this browser';
+    const head = table.createTHead().insertRow();
+    for (const h of ['Name', 'Saved', 'Epochs', 'Last accuracy', 'Actions']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const run of runs) {
+      const tr = body.insertRow();
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.textContent = run.name;
+      tr.append(name);
+      tr.insertCell().textContent = run.savedAt ? new Date(run.savedAt).toLocaleString() : '';
+      tr.insertCell().textContent = String(run.epochs);
+      tr.insertCell().textContent = run.last?.accuracy?.toFixed(4) ?? '–';
+      const actions = tr.insertCell();
+      actions.append(button('Restore', `Restore ${run.name}`, () => restoreSaved(run.id)), ' ', button('Delete', `Delete ${run.name}`, () => remove(run.id)));
+    }
+    $('runs-list').replaceChildren(table);
+  }
+
+  function button(text, label, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  // Every action clears the last error first and reports success in the polite status line.
+  const action = (fn) => async (...args) => {
+    $('runs-error').textContent = '';
+    try {
+      await fn(...args);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const save = action(async () => {
+    const run = await snapshot();
+    await (await store()).save(run);
+    say(`Saved "${run.name}" in this browser.`);
+    await refresh();
+  });
+
+  const restoreSaved = action(async (id) => {
+    const run = await (await store()).get(id);
+    if (!run) throw new Error('that run is no longer saved');
+    await restore(run);
+    say(`Restored "${run.name}".`);
+  });
+
+  const remove = action(async (id) => {
+    await (await store()).delete(id);
+    say('Deleted the saved run.');
+    await refresh();
+  });
+
+  const download = action(async () => {
+    const run = await snapshot();
+    const blob = new Blob([encodeRun(run)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${run.name.replace(/[^\w.-]+/g, '_')}.convlab.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    say(`Downloaded ${a.download}.`);
+  });
+
+  const upload = action(async () => {
+    const input = $('upload-run');
+    const file = input.files?.[0];
+    input.value = '';  // the same file can be chosen again after a fix
+    if (!file) return;
+    const run = decodeRun(await file.text(), file.name);  // throws before anything changes
+    await restore(run);
+    say(`Loaded "${run.name}" from ${file.name}.`);
+  });
+
+  $('save-run').addEventListener('click', save);
+  $('download-run').addEventListener('click', download);
+  $('upload-run').addEventListener('change', upload);
+  refresh();
+  return { refresh, setEnabled(on) { for (const id of ['save-run', 'download-run']) $(id).disabled = !on; } };
+}
