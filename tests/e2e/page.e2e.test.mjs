@@ -58,6 +58,8 @@ async function trainAndWait({ samples, epochs }) {
 }
 
 test('the lab model trains on a subset: curves get points, feature maps are drawn and differ', async () => {
+  // Long tasks count from here: the bound is for training, not for the page's first load.
+  await page.evaluate(() => { window.longTasks = window.longTasks.filter((t) => typeof t === 'string'); });
   await trainAndWait({ samples: 1280, epochs: 1 });
   const run = await page.evaluate(() => window.convlab.runs.at(-1));
   assert.equal(run.epochs.length, 1);
