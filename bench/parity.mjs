@@ -25,6 +25,7 @@ const { values } = parseArgs({ options: {
   epochs: { type: 'string', default: '5' },
   jobs: { type: 'string', default: String(availableParallelism()) },
   resume: { type: 'boolean', default: false },
+  report: { type: 'boolean', default: false },  // only write the table from the .jsonl so far
 } });
 const date = new Date().toISOString().slice(0, 10);
 const jsonl = new URL(`./results/parity-${date}.jsonl`, import.meta.url);
@@ -32,7 +33,7 @@ await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const runner = fileURLToPath(new URL('./parity_run.mjs', import.meta.url));
 const queue = values.models.split(',').flatMap((model) => values.seeds.split(',').map((seed) => ({ model, seed })));
 const results = [];
-if (values.resume) {
+if (values.resume || values.report) {
   const done = (await readFile(jsonl, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
   results.push(...done.filter((r) => r.epochs === Number(values.epochs)));
   const have = new Set(results.map((r) => `${r.model}/${r.seed}`));
@@ -52,6 +53,7 @@ async function worker() {
     process.stderr.write(`${r.model} seed ${r.seed}: test accuracy ${r.testAccuracy.map((a) => a.toFixed(4)).join(' ')} (${r.seconds.toFixed(0)} s)\n`);
   }
 }
+if (values.report) queue.length = 0;
 await Promise.all(Array.from({ length: Number(values.jobs) }, worker));
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
@@ -63,15 +65,19 @@ const trainAccuracy = (runs) => {
 const rows = [];
 for (const model of values.models.split(',')) {
   const runs = results.filter((r) => r.model === model);
+  if (!runs.length) {
+    rows.push(`| ${model} | not run yet | | | ${KERAS[model].accuracy} (${KERAS[model].note}) | | |`);
+    continue;
+  }
   const final = runs.map((r) => r.testAccuracy.at(-1));
   const perEpoch = runs[0].testAccuracy.map((_, i) => mean(runs.map((r) => r.testAccuracy[i])).toFixed(3)).join(' / ');
   const spread = (Math.max(...final) - Math.min(...final)) / 2;
   const keras = KERAS[model];
   const gap = (mean(final) - keras.accuracy) * 100;
-  rows.push(`| ${model} | ${mean(final).toFixed(4)} ± ${spread.toFixed(4)} | ${perEpoch} | ${trainAccuracy(runs)} | ${keras.accuracy} (${keras.note}) | ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} pp | ${mean(runs.map((r) => r.seconds)).toFixed(0)} s |`);
+  rows.push(`| ${model} | ${mean(final).toFixed(4)} ± ${spread.toFixed(4)} (n=${runs.length}) | ${perEpoch} | ${trainAccuracy(runs)} | ${keras.accuracy} (${keras.note}) | ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} pp | ${mean(runs.map((r) => r.seconds)).toFixed(0)} s |`);
 }
 const table = [
-  `Fashion-MNIST test accuracy after ${values.epochs} epochs (adam, batch 32, Keras defaults), mean ± half-range over seeds ${values.seeds};`,
+  `Fashion-MNIST test accuracy after ${values.epochs} epochs (adam, batch 32, Keras defaults), mean ± half-range over the seeds run (of ${values.seeds}; n = runs per model in the table);`,
   `${cpus()[0].model}, Node ${process.versions.node}, wasm SIMD, one thread per run, ${date}. Command: \`npm run parity\`.`,
   '',
   '| model | convlab test acc. | per epoch (mean) | train acc. | Keras (course) | vs Keras | time/run |',
