@@ -103,8 +103,10 @@ BatchStats Trainer::run_batch(Mode mode, std::size_t n) {
   stats.loss = loss_forward_backward(loss_, out, y_.data(), training ? &loss_grad_ : nullptr);
   stats.loss += model_->regularization_penalty();
   stats.accuracy = double(count_correct(loss_, out, y_.data())) / double(n);
-  if (training && !std::isfinite(stats.loss))  // keep the last good weights (Keras's TerminateOnNaN)
-    throw Error(std::string("training: the loss is ") + (std::isnan(stats.loss) ? "NaN" : "infinite") +
+  if (training &&
+      !std::isfinite(stats.loss))  // keep the last good weights (Keras's TerminateOnNaN)
+    throw Error(std::string("training: the loss is ") +
+                (std::isnan(stats.loss) ? "NaN" : "infinite") +
                 "; this batch's update was skipped, so the weights are the last good ones");
   if (training) {
     model_->backward(loss_grad_);

@@ -23,7 +23,8 @@ TEST_CASE("regularizer gradient matches finite differences of the penalty") {
   r.add_gradient(w, grad);
   testing::GradCheckOptions o;
   o.h = 1e-2;
-  testing::check_entries("l1_l2", w, grad, [&] { return r.penalty(w); }, o);
+  testing::check_entries(
+      "l1_l2", w, grad, [&] { return r.penalty(w); }, o);
 }
 
 TEST_CASE("regularizer gradient is added to the gradient already there") {
