@@ -5,6 +5,7 @@ import { FASHION_MNIST_CLASSES } from './lib/datasets.mjs';
 import { parseKerasPython, isKerasPython } from './lib/keras_python.mjs';
 import { configToPython, layerNames } from './ui/model_code.mjs';
 import { createCurves } from './ui/curves.mjs';
+import { joinCurveTables, renderTable } from './ui/data_table.mjs';
 import { drawFeatureGrid, drawAllFilters, drawKernels } from './ui/feature_maps.mjs';
 import { confusionMatrix, perClassAccuracy, misclassified, drawConfusion, drawPerClass, drawMisclassified } from './ui/evaluation.mjs';
 import { createExperimentsTable, architectureString } from './ui/experiments.mjs';
@@ -307,27 +308,8 @@ $('curves-table-toggle').addEventListener('click', () => {
   table.hidden = !table.hidden;
   $('curves-table-toggle').setAttribute('aria-expanded', String(!table.hidden));
   $('curves-table-toggle').textContent = table.hidden ? 'Show the data as a table' : 'Hide the data table';
-  if (!table.hidden) renderCurvesTable();
+  if (!table.hidden) renderTable(table, joinCurveTables(curves.loss.dataTable(), curves.accuracy.dataTable()));
 });
-
-function renderCurvesTable() {
-  const t = document.createElement('table');
-  const { headers, rows } = curves.loss.dataTable();
-  const acc = curves.accuracy.dataTable();
-  const head = t.createTHead().insertRow();
-  for (const h of [...headers, ...acc.headers.slice(1)]) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = t.createTBody();
-  rows.forEach((r, i) => {
-    const tr = body.insertRow();
-    for (const v of [...r, ...(acc.rows[i] ?? []).slice(1)]) tr.insertCell().textContent = typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
-  });
-  $('curves-table').replaceChildren(t);
-}
 
 // ---- saved runs ------------------------------------------------------------------------------
 

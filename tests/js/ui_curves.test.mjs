@@ -98,3 +98,12 @@ test('ranges, formats and overlay points', () => {
   assert.equal(formatValue(null), '–');
   assert.deepEqual(overlayPoints([[3, 1], { step: 1, value: 2 }, [NaN, 0]]), [[1, 2], [3, 1]]);
 });
+
+test('the curves data table joins loss and accuracy on the same rows, keys once', async () => {
+  const { joinCurveTables } = await import('../../web/ui/data_table.mjs');
+  const joined = joinCurveTables(
+    { headers: ['Epoch', 'Batch step', 'loss', 'val_loss'], rows: [[1, 10, '0.5000', '0.6000']] },
+    { headers: ['Epoch', 'Batch step', 'accuracy', 'val_accuracy'], rows: [[1, 10, '0.8000', '0.7000']] });
+  assert.deepEqual(joined.headers, ['Epoch', 'Batch step', 'loss', 'val_loss', 'accuracy', 'val_accuracy']);
+  assert.deepEqual(joined.rows, [[1, 10, '0.5000', '0.6000', '0.8000', '0.7000']]);
+});
