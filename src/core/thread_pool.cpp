@@ -71,11 +71,17 @@ class Pool {
       wake_.notify_one();
     }
     work(job);
-    // The helper may still be in its last chunk; it is short, so spin (yielding now and then in
-    // case the helper was descheduled on a busy machine).
+    // The helper may still be in its last chunk: usually a short wait, so spin first; but on a
+    // busy machine it may have been preempted, and spinning would only take CPU time from it.
     for (int spins = 0; done_.load(std::memory_order_acquire) < n; ++spins) {
-      cpu_relax();
-      if ((spins & 1023) == 1023) std::this_thread::yield();
+      if (spins < kSpins) {
+        cpu_relax();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      caller_sleeping_.store(true, std::memory_order_seq_cst);
+      while (done_.load(std::memory_order_seq_cst) < n) finished_.wait(lock);
+      caller_sleeping_.store(false, std::memory_order_relaxed);
     }
     busy_.store(false, std::memory_order_release);
     return true;
@@ -91,7 +97,12 @@ class Pool {
         continue;
       // The job cannot end (so fn_ and ctx_ cannot change) until this chunk is counted done.
       fn_(ctx_, int(uint32_t(s)));
-      done_.fetch_add(1, std::memory_order_release);
+      // seq_cst pairs with the caller's store of caller_sleeping_, as for sleeping_ above.
+      if (done_.fetch_add(1, std::memory_order_seq_cst) + 1 == n &&
+          caller_sleeping_.load(std::memory_order_seq_cst)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_.notify_one();
+      }
     }
   }
 
@@ -121,21 +132,29 @@ class Pool {
     }
   }
 
-  // ~20-100 us of spinning: longer than the serial gaps inside a train step, shorter than the
-  // gap between steps, so an idle engine soon stops using a core.
-  static constexpr int kSpins = 20000;
+  // About 10 us of polling before a thread blocks: longer than the serial gaps between the
+  // kernels of a train step, yet short, because on a machine with more runnable threads than
+  // cores a spinning thread takes CPU time from the one it waits for (measured: with 22% of the
+  // samples in a 20000-pause spin, 2 threads trained slower than 1 on a loaded 2-core box).
+  // A wasm loop iteration (no pause instruction) is a plain atomic load, hence more of them.
+#if defined(__x86_64__) || defined(__i386__)
+  static constexpr int kSpins = 400;
+#else
+  static constexpr int kSpins = 4000;
+#endif
 
   std::atomic<bool> busy_{false};
   std::atomic<uint64_t> state_{0};
   std::atomic<int> done_{0};
-  std::atomic<bool> sleeping_{false};
+  std::atomic<bool> sleeping_{false};         // the helper waits on wake_
+  std::atomic<bool> caller_sleeping_{false};  // the caller waits on finished_
   std::atomic<bool> stop_{false};
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
   // Atomic because a helper that missed a whole job may read it while the next job is posted.
   std::atomic<int> n_{0};
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_, finished_;
   std::thread helper_;
 };
 

@@ -53,12 +53,18 @@ void parallel_for(int n_chunks, F&& f) {
   for (int i = 0; i < n_chunks; ++i) f(i);
 }
 
-// How many chunks to cut `work` (elements touched, or multiply-adds) into: 1 below a few
-// microseconds of work, where waking the helper would cost more than it saves; else
-// num_threads(). Always 1 without threads compiled in.
-inline int threads_for(long work) {
+// How many chunks to cut `work` (elements touched, or multiply-adds) of `units` indivisible parts
+// into: 1 below a few microseconds of work, where waking the helper would cost more than it
+// saves, and always 1 without threads compiled in. Else a few chunks per thread, claimed
+// dynamically, so a thread that starts late (a futex wake-up) or is preempted on a busy machine
+// holds up at most one small chunk while the other takes the rest.
+constexpr int kChunksPerThread = 4;
+inline int chunks_for(long work, long units) {
   if (max_threads() == 1 || work < 32768) return 1;
-  return num_threads();
+  const int threads = num_threads();
+  if (threads == 1) return 1;
+  const long chunks = kChunksPerThread * threads;
+  return int(units < chunks ? (units < 1 ? 1 : units) : chunks);
 }
 
 // [begin, end) of chunk `chunk` when n items are cut into `chunks` near-equal parts whose

@@ -291,7 +291,13 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
   // cut falls on whole tiles, along the dimension with more of them (a conv's weight gradient
   // has M = 9 rows, but N = 32 columns).
   const bool split_m = m_tiles >= n_tiles;
-  const int chunks = threads;
+  // A few chunks per thread, claimed dynamically (see chunks_for), where that stays cheap: each
+  // chunk of an M split packs all of op(B) again, so it keeps >= 128 rows; an N split of A^T
+  // packs all of A^T again, so that one stays at one chunk per thread.
+  const int most = kChunksPerThread * threads;
+  const int chunks = split_m   ? std::clamp(M / 128, threads, most)
+                     : trans_a ? threads
+                               : std::min(n_tiles, most);
   parallel_for(chunks, [&](int chunk) {
     if (split_m) {
       const Range r = chunk_range(M, chunks, chunk, MR);

@@ -32,7 +32,7 @@ inline Span valid_taps(int ix0, int k, int size) {
 // cols, so the result does not depend on the split.
 void im2col(const Window2D& g, const float* x, float* cols) {
   const int lines = g.N * g.OH;
-  const int chunks = threads_for(long(lines) * g.OW * g.patch());
+  const int chunks = chunks_for(long(lines) * g.OW * g.patch(), lines);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(lines, chunks, chunk);
     im2col_lines(g, x, cols, r.begin, r.end);
@@ -75,7 +75,7 @@ void im2col_lines(const Window2D& g, const float* x, float* cols, int line_begin
 // Threads: neighbouring windows overlap, so the cut is between images, each of which only
 // touches its own dx; within an image the sums run in the one-thread order.
 void col2im(const Window2D& g, const float* cols, float* dx) {
-  const int chunks = std::min(g.N, threads_for(long(g.N) * g.OH * g.OW * g.patch()));
+  const int chunks = chunks_for(long(g.N) * g.OH * g.OW * g.patch(), g.N);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(g.N, chunks, chunk);
     col2im_images(g, cols, dx, r.begin, r.end);

@@ -85,7 +85,7 @@ void max_pool_forward_lines(const Window2D& g, const float* x, float* y, int32_t
 // Threads: each takes a run of output lines; outputs are disjoint and inputs only read.
 void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argmax) {
   const int lines = g.N * g.OH;
-  const int chunks = threads_for(long(lines) * g.OW * g.C * g.kh * g.kw);
+  const int chunks = chunks_for(long(lines) * g.OW * g.C * g.kh * g.kw, lines);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(lines, chunks, chunk);
     max_pool_forward_lines(g, x, y, argmax, r.begin, r.end);
@@ -97,7 +97,7 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argm
 void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx) {
   const long image_in = static_cast<long>(g.H) * g.W * g.C;
   const long image_out = static_cast<long>(g.OH) * g.OW * g.C;
-  const int chunks = std::min(g.N, threads_for(g.N * (image_in + image_out)));
+  const int chunks = chunks_for(g.N * (image_in + image_out), g.N);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(g.N, chunks, chunk);
     std::fill(dx + r.begin * image_in, dx + r.end * image_in, 0.0f);
@@ -155,7 +155,7 @@ void max_pool_forward_values_lines(const Window2D& g, const float* x, float* y, 
 
 void max_pool_forward_values(const Window2D& g, const float* x, float* y) {
   const int lines = g.N * g.OH;
-  const int chunks = threads_for(long(lines) * g.OW * g.C * g.kh * g.kw);
+  const int chunks = chunks_for(long(lines) * g.OW * g.C * g.kh * g.kw, lines);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(lines, chunks, chunk);
     max_pool_forward_values_lines(g, x, y, r.begin, r.end);

@@ -60,7 +60,7 @@ void relu_backward_range(const float* y, const float* dy, float* dx, std::size_t
 // Columns in chunks of 4 batches kept in registers down all rows; the remainder column by column.
 // Threads take separate columns (cut on 4-batch boundaries), each summed in row order as before.
 void column_sums(const float* x, std::size_t rows, std::size_t cols, float* out) {
-  const int chunks = std::min(int(cols / (4 * W)), threads_for(long(rows * cols)));
+  const int chunks = chunks_for(long(rows * cols), long(cols / (4 * W)));
   if (chunks <= 1) return column_sums_range(x, rows, cols, out, 0, cols);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(int(cols), chunks, chunk, int(4 * W));
@@ -86,7 +86,7 @@ void relu_forward(float* y, std::size_t n) {
 }
 
 void relu_backward(const float* y, const float* dy, float* dx, std::size_t n) {
-  const int chunks = threads_for(long(n));
+  const int chunks = chunks_for(long(n), long((n + W - 1) / W));
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(int(n), chunks, chunk, int(W));
     relu_backward_range(y, dy, dx, std::size_t(r.begin), std::size_t(r.end));

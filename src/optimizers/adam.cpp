@@ -37,7 +37,7 @@ void Adam::apply(const std::vector<Param>& params) {
     float* v = v_[k].data();
     const std::size_t n = m_[k].size();
     // Each element's update is independent, so threads simply take halves of the tensor.
-    const int chunks = threads_for(long(n) * 4);
+    const int chunks = chunks_for(long(n) * 4, long(n / batch::size));
     parallel_for(chunks, [&](int chunk) {
       const Range r = chunk_range(int(n), chunks, chunk, int(batch::size));
       std::size_t i = std::size_t(r.begin);
