@@ -34,9 +34,9 @@ export function nativeBinaries(root) {
     .filter((b) => existsSync(b.path));
 }
 
-export function benchNative(binary, preset, dataDir, cfg) {
+export function benchNative(binary, preset, dataDir, cfg, threads = 1) {
   const out = execFileSync(binary, [JSON.stringify(preset), dataDir, String(cfg.minSeconds),
-    String(cfg.runs), String(cfg.warmup)], { encoding: 'utf8' });
+    String(cfg.runs), String(cfg.warmup), String(threads)], { encoding: 'utf8' });
   const result = {};
   for (const line of out.trim().split('\n')) {
     const { task, runs } = JSON.parse(line);

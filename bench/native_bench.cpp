@@ -3,7 +3,8 @@
 //   {"task":"train","runs":[img/s, ...]}
 // The model comes as Keras/terse JSON on the command line so the presets stay in one place
 // (web/lib/presets.mjs). Usage:
-//   native_bench <model-json> [data-dir] [min-seconds-per-run] [runs] [warmup-steps]
+//   native_bench <model-json> [data-dir] [min-seconds-per-run] [runs] [warmup-steps] [threads]
+// threads: 1 (the default, comparable with the one-thread wasm row) or 2.
 // data-dir holds the decompressed train-images-idx3-ubyte / train-labels-idx1-ubyte.
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_pool.hpp"
 #include "data/idx.hpp"
 #include "trainer.hpp"
 
@@ -51,13 +53,14 @@ void print_runs(const char* task, const std::vector<double>& runs) {
 
 int main(int argc, char** argv) try {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: native_bench <model-json> [data-dir] [seconds] [runs] [warmup]\n");
+    std::fprintf(stderr, "usage: native_bench <model-json> [data-dir] [seconds] [runs] [warmup] [threads]\n");
     return 2;
   }
   const std::string dir = argc > 2 ? argv[2] : CONVLAB_TEST_DATA;
   const double seconds = argc > 3 ? std::stod(argv[3]) : 1.0;
   const int runs = argc > 4 ? std::stoi(argv[4]) : 5;
   const int warmup = argc > 5 ? std::stoi(argv[5]) : 30;
+  set_num_threads(argc > 6 ? std::stoi(argv[6]) : 1);
   constexpr std::size_t batch = 32;
 
   const auto image_bytes = read_file(dir + "/train-images-idx3-ubyte");

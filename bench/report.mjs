@@ -16,13 +16,21 @@ export function jsonLine(row) {
     gflop_per_s: +(s.median * row.flopsPerImage / 1e9).toFixed(2) });
 }
 
+// A "<engine> 2 threads" row's speed-up over its one-thread row, e.g. "1.85×", else '–'.
+function threadRatio(rows, row) {
+  const m = row.engine.match(/^(.*) 2 threads$/);
+  const one = m && rows.find((r) => r.model === row.model && r.task === row.task &&
+    r.engine === m[1] && !r.error);
+  return one ? `${(summarize(row.runs).median / summarize(one.runs).median).toFixed(2)}×` : '–';
+}
+
 export function markdownTable(rows) {
-  const lines = ['| model | task | engine | img/s median [min–max] | GFLOP/s | × best peer |',
-    '|---|---|---|---:|---:|---:|'];
+  const lines = ['| model | task | engine | img/s median [min–max] | GFLOP/s | × best peer | × 1 thread |',
+    '|---|---|---|---:|---:|---:|---:|'];
   for (const row of rows) {
     const head = `| ${row.model} | ${row.task} | ${row.engine} |`;
     if (row.error) {
-      lines.push(`${head} ${row.error} | – | – |`);
+      lines.push(`${head} ${row.error} | – | – | – |`);
       continue;
     }
     const s = summarize(row.runs);
@@ -32,7 +40,7 @@ export function markdownTable(rows) {
     const r = s.median / best;
     const ratio = best > 0 ? `${r >= 10 ? r.toFixed(0) : r >= 0.95 ? r.toFixed(1) : r.toPrecision(2)}×` : '–';
     lines.push(`${head} ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] | ` +
-      `${gflops(s.median * row.flopsPerImage / 1e9)} | ${ratio} |`);
+      `${gflops(s.median * row.flopsPerImage / 1e9)} | ${ratio} | ${threadRatio(rows, row)} |`);
   }
   return lines.join('\n');
 }

@@ -1,8 +1,11 @@
-// npm run bench: convlab (wasm in this Node process, single thread; native) beside TensorFlow.js
+// npm run bench: convlab (wasm in this Node process, one thread and two; native) beside TensorFlow.js
 // ('cpu' and 'wasm' SIMD backends), training and predicting the course's models with batch 32 on
 // the real Fashion-MNIST, in one run. Prints JSON lines as rows finish, then a markdown table,
 // and writes both to bench/results/<date>.md.
 //   node bench/run.mjs [--models lab,lab64,single-conv,dnn] [--seconds 1] [--no-peers] [--quick]
+//                      [--no-threads]
+// The "2 threads" rows run the threaded build (web/wasm/convlab-mt-node.cjs) and the native
+// build with its pool on; their "× 1 thread" column divides by the one-thread row above them.
 // Timings: >= 30 warm-up calls before timing convlab's wasm (V8 tier-up), then the median of
 // >= 3 timed runs of >= `seconds` each. TF.js is ~100x slower on the conv models, so its runs are
 // a few batches (>= 1 per run).
@@ -24,6 +27,7 @@ const { values: opts } = parseArgs({ options: {
   seconds: { type: 'string', default: '1' },
   'no-peers': { type: 'boolean', default: false },
   quick: { type: 'boolean', default: false },
+  'no-threads': { type: 'boolean', default: false },
 } });
 const models = opts.models.split(',');
 const seconds = Number(opts.seconds);
@@ -36,7 +40,8 @@ const cfg = {
 const TFJS_WASM_CONV =
   'cannot train Conv2D: no Conv2DBackpropFilter kernel in tfjs-backend-wasm (tensorflow/tfjs#8474)';
 
-const engine = await loadEngine();
+const engine = await loadEngine({ threads: 1 });
+const engineMt = opts['no-threads'] ? null : await loadEngine({ threads: 2 });
 const train = await loadFashionMnist(engine, 'train');
 const x = new Float32Array(32 * 784);
 for (let i = 0; i < x.length; i++) x[i] = train.images[i] / 255;
@@ -65,7 +70,13 @@ for (const model of models) {
   const flops = forwardFlops(JSON.parse(probe.describe()));
   probe.delete();
   add(model, 'convlab wasm', await benchWasm(engine, preset, train, x, cfg.convlab), flops);
-  for (const n of natives) add(model, n.engine, benchNative(n.path, preset, dataDir, cfg.convlab), flops);
+  if (engineMt) {
+    add(model, 'convlab wasm 2 threads', await benchWasm(engineMt, preset, train, x, cfg.convlab), flops);
+  }
+  for (const n of natives) {
+    add(model, n.engine, benchNative(n.path, preset, dataDir, cfg.convlab), flops);
+    if (engineMt) add(model, `${n.engine} 2 threads`, benchNative(n.path, preset, dataDir, cfg.convlab, 2), flops);
+  }
   if (opts['no-peers']) continue;
   const hasConv = preset.layers.some((l) => typeof l === 'object' && 'Conv2D' in l);
   for (const backend of ['wasm', 'cpu']) {
@@ -92,7 +103,8 @@ const cpu = (() => {
 })();
 const date = new Date().toISOString().slice(0, 10);
 const header = `Measured ${date} on ${cpu} (${os.cpus().length} cores, shared), Node ${process.versions.node}; ` +
-  'batch 32, adam, real Fashion-MNIST; one thread everywhere (tfjs-wasm has no threads under Node).';
+  'batch 32, adam, real Fashion-MNIST; one thread except the "2 threads" rows ' +
+  '(tfjs-wasm has no threads under Node).';
 const table = markdownTable(rows);
 console.log(`\n${header}\n\n${table}`);
 mkdirSync(`${root}/bench/results`, { recursive: true });
@@ -100,3 +112,4 @@ const file = `${root}/bench/results/${date}.md`;
 writeFileSync(file, `# convlab bench, ${date}\n\n${header}\n\n${table}\n\n` +
   `JSON lines:\n\n\`\`\`\n${rows.map(jsonLine).join('\n')}\n\`\`\`\n`);
 console.log(`\nwrote ${file.slice(root.length + 1)}`);
+engineMt?.dispose();

@@ -5,6 +5,8 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "core/thread_pool.hpp"
+
 namespace convlab {
 
 void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
@@ -223,12 +225,9 @@ void epilogue_only(int M, int N, float* C, int ldc, bool accumulate, const GemmE
     }
 }
 
-}  // namespace
-
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
-          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
+void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+                 const float* B, int ldb, float* C, int ldc, bool accumulate,
+                 const GemmEpilogue& epilogue) {
   // Split K evenly (800 -> 3 x 267, not 384 + 384 + 32) so no block is a mostly-overhead sliver.
   const int k_blocks = (K + KC - 1) / KC;
   const int kc_max = (K + k_blocks - 1) / k_blocks;
@@ -273,6 +272,49 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
       }
     }
   }
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
+  const int m_tiles = (M + MR - 1) / MR, n_tiles = (N + NR - 1) / NR;
+  // max_threads() is a constant: without threads compiled in, this is always the serial call.
+  const int threads = max_threads() > 1 ? num_threads() : 1;
+  // Below ~64K multiply-adds (a few microseconds) waking the helper costs more than it saves.
+  if (threads < 2 || double(M) * N * K < 65536.0 || std::max(m_tiles, n_tiles) < 2)
+    return gemm_serial(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, epilogue);
+  // Split C along rows or columns, never K: every entry is then the same float sum, in the same
+  // K-block order, that the one-thread call computes, so 1 and 2 threads agree bit for bit. The
+  // cut falls on whole tiles, along the dimension with more of them (a conv's weight gradient
+  // has M = 9 rows, but N = 32 columns).
+  const bool split_m = m_tiles >= n_tiles;
+  // A few chunks per thread, claimed dynamically (see chunks_for), where that stays cheap: each
+  // chunk of an M split packs all of op(B) again, so it keeps >= 128 rows; an N split of A^T
+  // packs all of A^T again, so that one stays at one chunk per thread.
+  const int most = kChunksPerThread * threads;
+  const int chunks = split_m   ? std::clamp(M / 128, threads, most)
+                     : trans_a ? threads
+                               : std::min(n_tiles, most);
+  parallel_for(chunks, [&](int chunk) {
+    if (split_m) {
+      const Range r = chunk_range(M, chunks, chunk, MR);
+      if (r.begin >= r.end) return;
+      const float* a = trans_a ? A + r.begin : A + Index(r.begin) * lda;
+      gemm_serial(trans_a, trans_b, r.end - r.begin, N, K, a, lda, B, ldb, C + Index(r.begin) * ldc,
+                  ldc, accumulate, epilogue);
+    } else {
+      const Range r = chunk_range(N, chunks, chunk, NR);
+      if (r.begin >= r.end) return;
+      const float* b = trans_b ? B + Index(r.begin) * ldb : B + r.begin;
+      GemmEpilogue e = epilogue;
+      if (e.bias) e.bias += r.begin;
+      gemm_serial(trans_a, trans_b, M, r.end - r.begin, K, A, lda, b, ldb, C + r.begin, ldc,
+                  accumulate, e);
+    }
+  });
 }
 
 }  // namespace convlab

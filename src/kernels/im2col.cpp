@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/thread_pool.hpp"
 #include "kernels/vec.hpp"
 
 namespace convlab {
@@ -26,46 +27,67 @@ inline Span valid_taps(int ix0, int k, int size) {
 // calls dominated, and spans halve im2col's time there (col2im: -35%). The spans are copied
 // inline (copy_short): a 3-float run through memcpy was still mostly call overhead, and windows
 // wholly inside the image (all of them with 'valid' padding) skip the zero-fill bookkeeping.
+//
+// Threads: the output lines (n, oy) are cut into one run per thread; each writes its own rows of
+// cols, so the result does not depend on the split.
 void im2col(const Window2D& g, const float* x, float* cols) {
+  const int lines = g.N * g.OH;
+  const int chunks = chunks_for(long(lines) * g.OW * g.patch(), lines);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(lines, chunks, chunk);
+    im2col_lines(g, x, cols, r.begin, r.end);
+  });
+}
+
+void im2col_lines(const Window2D& g, const float* x, float* cols, int line_begin, int line_end) {
   const int patch = g.patch();
   const int row_len = g.kw * g.C;
   const long image = static_cast<long>(g.H) * g.W * g.C, line = static_cast<long>(g.W) * g.C;
-  float* row = cols;
-  for (int n = 0; n < g.N; ++n) {
-    for (int oy = 0; oy < g.OH; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      const bool rows_inside = iy0 >= 0 && iy0 + g.kh <= g.H;
-      for (int ox = 0; ox < g.OW; ++ox, row += patch) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        const Span s = valid_taps(ix0, g.kw, g.W);
-        if (rows_inside && s.lo == 0 && s.hi == g.kw) {
-          const float* src = x + n * image + iy0 * line + long(ix0) * g.C;
-          for (int ky = 0; ky < g.kh; ++ky)
-            copy_short(row + ky * row_len, src + ky * line, row_len);
+  float* row = cols + long(line_begin) * g.OW * patch;
+  for (int l = line_begin; l < line_end; ++l) {
+    const int n = l / g.OH, oy = l % g.OH;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    const bool rows_inside = iy0 >= 0 && iy0 + g.kh <= g.H;
+    for (int ox = 0; ox < g.OW; ++ox, row += patch) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      const Span s = valid_taps(ix0, g.kw, g.W);
+      if (rows_inside && s.lo == 0 && s.hi == g.kw) {
+        const float* src = x + n * image + iy0 * line + long(ix0) * g.C;
+        for (int ky = 0; ky < g.kh; ++ky) copy_short(row + ky * row_len, src + ky * line, row_len);
+        continue;
+      }
+      for (int ky = 0; ky < g.kh; ++ky) {
+        const int iy = iy0 + ky;
+        float* dst = row + ky * row_len;
+        if (iy < 0 || iy >= g.H) {
+          std::fill(dst, dst + row_len, 0.0f);
           continue;
         }
-        for (int ky = 0; ky < g.kh; ++ky) {
-          const int iy = iy0 + ky;
-          float* dst = row + ky * row_len;
-          if (iy < 0 || iy >= g.H) {
-            std::fill(dst, dst + row_len, 0.0f);
-            continue;
-          }
-          const float* src = x + n * image + iy * line + long(ix0 + s.lo) * g.C;
-          std::fill(dst, dst + s.lo * g.C, 0.0f);
-          copy_short(dst + s.lo * g.C, src, std::size_t(s.hi - s.lo) * g.C);
-          std::fill(dst + s.hi * g.C, dst + row_len, 0.0f);
-        }
+        const float* src = x + n * image + iy * line + long(ix0 + s.lo) * g.C;
+        std::fill(dst, dst + s.lo * g.C, 0.0f);
+        copy_short(dst + s.lo * g.C, src, std::size_t(s.hi - s.lo) * g.C);
+        std::fill(dst + s.hi * g.C, dst + row_len, 0.0f);
       }
     }
   }
 }
 
+// Threads: neighbouring windows overlap, so the cut is between images, each of which only
+// touches its own dx; within an image the sums run in the one-thread order.
 void col2im(const Window2D& g, const float* cols, float* dx) {
-  std::fill(dx, dx + static_cast<long>(g.N) * g.H * g.W * g.C, 0.0f);
+  const int chunks = chunks_for(long(g.N) * g.OH * g.OW * g.patch(), g.N);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(g.N, chunks, chunk);
+    col2im_images(g, cols, dx, r.begin, r.end);
+  });
+}
+
+void col2im_images(const Window2D& g, const float* cols, float* dx, int n_begin, int n_end) {
+  const long image = static_cast<long>(g.H) * g.W * g.C;
+  std::fill(dx + n_begin * image, dx + n_end * image, 0.0f);
   const int patch = g.patch();
   const int row_len = g.kw * g.C;
-  for (int n = 0; n < g.N; ++n) {
+  for (int n = n_begin; n < n_end; ++n) {
     for (int oy = 0; oy < g.OH; ++oy) {
       for (int ox = 0; ox < g.OW; ++ox) {
         const float* row = cols + (static_cast<long>(n * g.OH + oy) * g.OW + ox) * patch;

@@ -10,10 +10,15 @@
 namespace convlab {
 
 void im2col(const Window2D& g, const float* x, float* cols);
+// The rows of output lines (n, oy) = line_begin .. line_end - 1 (line = n * OH + oy): one
+// thread's share of im2col.
+void im2col_lines(const Window2D& g, const float* x, float* cols, int line_begin, int line_end);
 
 // The adjoint of im2col: sums every column entry back into the pixel it came from.
 // Overwrites dx (N, H, W, C).
 void col2im(const Window2D& g, const float* cols, float* dx);
+// Images n_begin .. n_end - 1 only: one thread's share of col2im.
+void col2im_images(const Window2D& g, const float* cols, float* dx, int n_begin, int n_end);
 
 // Direct 7-loop convolution, the reference im2col + gemm is tested against.
 // kernel (kh, kw, C, F), bias (F) or nullptr, y (N, OH, OW, F).

@@ -4,6 +4,8 @@
 #include <limits>
 #include <xsimd/xsimd.hpp>
 
+#include "core/thread_pool.hpp"
+
 namespace convlab {
 
 namespace {
@@ -28,100 +30,136 @@ inline fbatch lane_indices(int32_t first) {
 // channel-outer loop cost ~5 ns per element in mispredictions and strided loads).
 // Pixels are visited in the reference's (ky, kx) order and only a strictly greater value
 // replaces the running best, so ties (and NaNs) resolve exactly as in the reference.
-void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argmax) {
+namespace {
+
+// Output lines (n, oy) = line_begin .. line_end - 1 (line = n * OH + oy) of max_pool_forward.
+void max_pool_forward_lines(const Window2D& g, const float* x, float* y, int32_t* argmax,
+                            int line_begin, int line_end) {
   const int C = g.C;
   const int C_vec = C - C % W;
-  for (int n = 0; n < g.N; ++n)
-    for (int oy = 0; oy < g.OH; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
-      for (int ox = 0; ox < g.OW; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
-        const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
-        if (ky_lo >= ky_hi || kx_lo >= kx_hi) {  // all padding: no winner, as in the reference
-          std::fill(y + out, y + out + C, -std::numeric_limits<float>::infinity());
-          std::fill(argmax + out, argmax + out + C, -1);
-          continue;
-        }
-        auto pixel = [&](int ky, int kx) { return ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C; };
-        const int32_t first = pixel(ky_lo, kx_lo);
-        for (int c = 0; c < C_vec; c += W) {
-          fbatch best = fbatch::load_unaligned(x + first + c);
-          fbatch best_index = lane_indices(first + c);
-          for (int ky = ky_lo; ky < ky_hi; ++ky)
-            for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
-              const int32_t i = pixel(ky, kx) + c;
-              const fbatch v = fbatch::load_unaligned(x + i);
-              const auto greater = v > best;
-              best = xsimd::select(greater, v, best);
-              best_index = xsimd::select(greater, lane_indices(i), best_index);
-            }
-          best.store_unaligned(y + out + c);
-          xsimd::bitwise_cast<ibatch>(best_index).store_unaligned(argmax + out + c);
-        }
-        for (int c = C_vec; c < C; ++c) {
-          int32_t best_index = first + c;
-          for (int ky = ky_lo; ky < ky_hi; ++ky)
-            for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
-              const int32_t i = pixel(ky, kx) + c;
-              if (x[i] > x[best_index]) best_index = i;
-            }
-          y[out + c] = x[best_index];
-          argmax[out + c] = best_index;
-        }
+  for (int l = line_begin; l < line_end; ++l) {
+    const int n = l / g.OH, oy = l % g.OH;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+    for (int ox = 0; ox < g.OW; ++ox) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+      const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
+      if (ky_lo >= ky_hi || kx_lo >= kx_hi) {  // all padding: no winner, as in the reference
+        std::fill(y + out, y + out + C, -std::numeric_limits<float>::infinity());
+        std::fill(argmax + out, argmax + out + C, -1);
+        continue;
+      }
+      auto pixel = [&](int ky, int kx) { return ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C; };
+      const int32_t first = pixel(ky_lo, kx_lo);
+      for (int c = 0; c < C_vec; c += W) {
+        fbatch best = fbatch::load_unaligned(x + first + c);
+        fbatch best_index = lane_indices(first + c);
+        for (int ky = ky_lo; ky < ky_hi; ++ky)
+          for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+            const int32_t i = pixel(ky, kx) + c;
+            const fbatch v = fbatch::load_unaligned(x + i);
+            const auto greater = v > best;
+            best = xsimd::select(greater, v, best);
+            best_index = xsimd::select(greater, lane_indices(i), best_index);
+          }
+        best.store_unaligned(y + out + c);
+        xsimd::bitwise_cast<ibatch>(best_index).store_unaligned(argmax + out + c);
+      }
+      for (int c = C_vec; c < C; ++c) {
+        int32_t best_index = first + c;
+        for (int ky = ky_lo; ky < ky_hi; ++ky)
+          for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+            const int32_t i = pixel(ky, kx) + c;
+            if (x[i] > x[best_index]) best_index = i;
+          }
+        y[out + c] = x[best_index];
+        argmax[out + c] = best_index;
       }
     }
+  }
 }
 
+}  // namespace
+
+// Threads: each takes a run of output lines; outputs are disjoint and inputs only read.
+void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argmax) {
+  const int lines = g.N * g.OH;
+  const int chunks = chunks_for(long(lines) * g.OW * g.C * g.kh * g.kw, lines);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(lines, chunks, chunk);
+    max_pool_forward_lines(g, x, y, argmax, r.begin, r.end);
+  });
+}
+
+// Threads: a winner always lies in its own image, so the cut is between images and every dx
+// element receives its sums in the one-thread order.
 void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx) {
-  std::fill(dx, dx + static_cast<long>(g.N) * g.H * g.W * g.C, 0.0f);
-  const long outputs = static_cast<long>(g.N) * g.OH * g.OW * g.C;
-  // A window lying wholly in padding has no winner (-1); its dy has nowhere to go.
-  for (long o = 0; o < outputs; ++o)
-    if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+  const long image_in = static_cast<long>(g.H) * g.W * g.C;
+  const long image_out = static_cast<long>(g.OH) * g.OW * g.C;
+  const int chunks = chunks_for(g.N * (image_in + image_out), g.N);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(g.N, chunks, chunk);
+    std::fill(dx + r.begin * image_in, dx + r.end * image_in, 0.0f);
+    // A window lying wholly in padding has no winner (-1); its dy has nowhere to go.
+    for (long o = r.begin * image_out; o < r.end * image_out; ++o)
+      if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+  });
 }
 
 // The same window walk and winner rule as max_pool_forward (first pixel, then strictly greater
 // replaces), minus the index bookkeeping.
-void max_pool_forward_values(const Window2D& g, const float* x, float* y) {
+namespace {
+
+void max_pool_forward_values_lines(const Window2D& g, const float* x, float* y, int line_begin,
+                                   int line_end) {
   const int C = g.C;
   const int C_vec = C - C % W;
-  for (int n = 0; n < g.N; ++n)
-    for (int oy = 0; oy < g.OH; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
-      for (int ox = 0; ox < g.OW; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
-        float* out = y + (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
-        if (ky_lo >= ky_hi || kx_lo >= kx_hi) {
-          std::fill(out, out + C, -std::numeric_limits<float>::infinity());
-          continue;
-        }
-        const float* first =
-            x + ((static_cast<long>(n) * g.H + iy0 + ky_lo) * g.W + ix0 + kx_lo) * C;
-        const long row = static_cast<long>(g.W) * C;
-        for (int c = 0; c < C_vec; c += W) {
-          fbatch best = fbatch::load_unaligned(first + c);
-          for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
-            for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
-              const fbatch v = fbatch::load_unaligned(first + ky * row + kx * C + c);
-              best = xsimd::select(v > best, v, best);
-            }
-          best.store_unaligned(out + c);
-        }
-        for (int c = C_vec; c < C; ++c) {
-          float best = first[c];
-          for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
-            for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
-              const float v = first[ky * row + kx * C + c];
-              if (v > best) best = v;
-            }
-          out[c] = best;
-        }
+  for (int l = line_begin; l < line_end; ++l) {
+    const int n = l / g.OH, oy = l % g.OH;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+    for (int ox = 0; ox < g.OW; ++ox) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+      float* out = y + (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
+      if (ky_lo >= ky_hi || kx_lo >= kx_hi) {
+        std::fill(out, out + C, -std::numeric_limits<float>::infinity());
+        continue;
+      }
+      const float* first = x + ((static_cast<long>(n) * g.H + iy0 + ky_lo) * g.W + ix0 + kx_lo) * C;
+      const long row = static_cast<long>(g.W) * C;
+      for (int c = 0; c < C_vec; c += W) {
+        fbatch best = fbatch::load_unaligned(first + c);
+        for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
+          for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+            const fbatch v = fbatch::load_unaligned(first + ky * row + kx * C + c);
+            best = xsimd::select(v > best, v, best);
+          }
+        best.store_unaligned(out + c);
+      }
+      for (int c = C_vec; c < C; ++c) {
+        float best = first[c];
+        for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
+          for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+            const float v = first[ky * row + kx * C + c];
+            if (v > best) best = v;
+          }
+        out[c] = best;
       }
     }
+  }
+}
+
+}  // namespace
+
+void max_pool_forward_values(const Window2D& g, const float* x, float* y) {
+  const int lines = g.N * g.OH;
+  const int chunks = chunks_for(long(lines) * g.OW * g.C * g.kh * g.kw, lines);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(lines, chunks, chunk);
+    max_pool_forward_values_lines(g, x, y, r.begin, r.end);
+  });
 }
 
 void max_pool_forward_naive(const Window2D& g, const float* x, float* y) {

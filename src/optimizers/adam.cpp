@@ -4,6 +4,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 
 namespace convlab {
 
@@ -35,24 +36,30 @@ void Adam::apply(const std::vector<Param>& params) {
     float* m = m_[k].data();
     float* v = v_[k].data();
     const std::size_t n = m_[k].size();
-    std::size_t i = 0;
-    // The same float operations lane by lane (sqrt is exactly rounded in SIMD too), so the
-    // vector body and the scalar tail give bit-identical results.
-    const batch b1(one_minus_b1), b2(one_minus_b2), lr(lr_t), e(eps);
-    for (; i + batch::size <= n; i += batch::size) {
-      const batch gi = batch::load_unaligned(g + i);
-      batch mi = batch::load_unaligned(m + i), vi = batch::load_unaligned(v + i);
-      mi += (gi - mi) * b1;
-      vi += (gi * gi - vi) * b2;
-      (batch::load_unaligned(w + i) - (mi * lr) / (xsimd::sqrt(vi) + e)).store_unaligned(w + i);
-      mi.store_unaligned(m + i);
-      vi.store_unaligned(v + i);
-    }
-    for (; i < n; ++i) {
-      m[i] += (g[i] - m[i]) * one_minus_b1;
-      v[i] += (g[i] * g[i] - v[i]) * one_minus_b2;
-      w[i] -= (m[i] * lr_t) / (std::sqrt(v[i]) + eps);
-    }
+    // Each element's update is independent, so threads simply take halves of the tensor.
+    const int chunks = chunks_for(long(n) * 4, long(n / batch::size));
+    parallel_for(chunks, [&](int chunk) {
+      const Range r = chunk_range(int(n), chunks, chunk, int(batch::size));
+      std::size_t i = std::size_t(r.begin);
+      const std::size_t end = std::size_t(r.end);
+      // The same float operations lane by lane (sqrt is exactly rounded in SIMD too), so the
+      // vector body and the scalar tail give bit-identical results.
+      const batch b1(one_minus_b1), b2(one_minus_b2), lr(lr_t), e(eps);
+      for (; i + batch::size <= end; i += batch::size) {
+        const batch gi = batch::load_unaligned(g + i);
+        batch mi = batch::load_unaligned(m + i), vi = batch::load_unaligned(v + i);
+        mi += (gi - mi) * b1;
+        vi += (gi * gi - vi) * b2;
+        (batch::load_unaligned(w + i) - (mi * lr) / (xsimd::sqrt(vi) + e)).store_unaligned(w + i);
+        mi.store_unaligned(m + i);
+        vi.store_unaligned(v + i);
+      }
+      for (; i < end; ++i) {
+        m[i] += (g[i] - m[i]) * one_minus_b1;
+        v[i] += (g[i] * g[i] - v[i]) * one_minus_b2;
+        w[i] -= (m[i] * lr_t) / (std::sqrt(v[i]) + eps);
+      }
+    });
   }
   ++iterations_;
 }

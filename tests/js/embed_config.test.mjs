@@ -7,7 +7,6 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig, configFromHash, configToHash, shareSetup, PANELS } from '../../web/embed/config.mjs';
 import { encodeRun, decodeRun, toBase64, fromBase64 } from '../../web/lib/run_file.mjs';
-import { engineVariant } from '../../web/lib/engine.mjs';
 
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -80,9 +79,4 @@ test('the service worker caches every file the page and its Worker load', async 
   const needed = files.filter((f) => !f.startsWith('examples/') && !/LICENSE|^sw\.js$/.test(f));
   assert.deepEqual(needed.filter((f) => !listed.has(f)), []);
   assert.deepEqual([...listed].filter((f) => f !== './' && !files.includes(f)), [], 'listed files exist');
-});
-
-test('the engine variant is single-thread SIMD unless the page is cross-origin isolated and a threaded build exists', () => {
-  assert.equal(engineVariant({ isolated: false }), 'simd');
-  assert.equal(engineVariant({ isolated: true }), 'simd', 'no threaded build is shipped yet');
 });

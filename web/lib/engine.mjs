@@ -1,23 +1,69 @@
 // Loads the convlab wasm module the same way on a page, in a module Worker and under Node.
 // In the browser the .wasm is fetched from beside convlab.mjs; Node has no fetch for file URLs
 // in Emscripten 3.1.6's loader, so there the bytes are read from disk and handed over.
+//
+// Two builds of the same C++: convlab.mjs (one thread, SIMD; the default) and a threaded one
+// (2 threads: the caller plus a pooled helper; results bit-identical to one thread). Threads need
+// SharedArrayBuffer, so the choice is made here at run time:
+//   - browser: the threaded build only when the page is cross-origin isolated (COOP/COEP, so
+//     `crossOriginIsolated === true`) and not turned down with { threads: 1 };
+//   - Node: one thread unless asked for, with { threads: 2 } or CONVLAB_THREADS=2.
+// The engine says which it got: engine.threads is 1 or 2. engine.dispose() ends the helper
+// threads (Node's are also unref'd, so a process that forgets to dispose still exits).
 import createConvlab from '../wasm/convlab.mjs';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
-// Which build to run. The single-thread SIMD build needs no special headers, so it works on any
-// static host and in an iframe of any page; a threaded build needs SharedArrayBuffer, which
-// browsers give only to cross-origin-isolated pages (COOP/COEP headers). So threads are chosen
-// only when crossOriginIsolated is true AND such a build is shipped; none is yet, so this is
-// 'simd' everywhere today and the one place to change when a threaded build lands.
-export const THREADED_BUILD_AVAILABLE = false;
-export function engineVariant({ isolated = globalThis.crossOriginIsolated === true } = {}) {
-  return isolated && THREADED_BUILD_AVAILABLE ? 'threads' : 'simd';
+// What the caller asked for: 1, 2 or 'auto' (2 where the platform allows it).
+function requested(threads) {
+  if (threads === undefined) {
+    const env = isNode ? process.env.CONVLAB_THREADS : undefined;
+    if (env === undefined || env === '') return isNode ? 1 : 'auto';
+    threads = env === 'auto' ? env : Number(env);
+  }
+  if (threads === 'auto' || threads === 1 || threads === 2) return threads;
+  throw new Error(`loadEngine: threads must be 1, 2 or 'auto', got ${JSON.stringify(threads)}`);
 }
 
-export async function loadEngine() {
+// Whether this JS context can run the threaded build at all.
+export function threadsAvailable() {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return isNode || globalThis.crossOriginIsolated === true;
+}
+
+export async function loadEngine({ threads } = {}) {
+  const want = requested(threads);
+  const useThreads = want !== 1 && threadsAvailable();
+  const engine = useThreads ? await loadThreaded() : await loadSingle();
+  engine.threads = useThreads ? 2 : 1;
+  engine.dispose ??= () => {};
+  return engine;
+}
+
+async function loadSingle() {
   if (!isNode) return createConvlab();
   const { readFile } = await import('node:fs/promises');
   const wasmBinary = await readFile(new URL('../wasm/convlab.wasm', import.meta.url));
   return createConvlab({ wasmBinary });
+}
+
+async function loadThreaded() {
+  if (!isNode) {
+    // Imported only here, so single-thread pages never fetch the threaded build.
+    const { default: create } = await import('../wasm/convlab-mt.mjs');
+    const engine = await create();
+    engine.dispose = () => engine.PThread?.terminateAllThreads();
+    return engine;
+  }
+  // Emscripten's pthreads under Node need its CommonJS output (TOOLCHAIN.md).
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const create = createRequire(import.meta.url)('../wasm/convlab-mt-node.cjs');
+  const wasmBinary = await readFile(new URL('../wasm/convlab-mt-node.wasm', import.meta.url));
+  const engine = await create({ wasmBinary });
+  // The pool's worker_threads would keep Node's event loop alive forever; the helper only ever
+  // runs while the main thread is inside a (synchronous) engine call, so nothing is lost.
+  for (const w of [...engine.PThread.unusedWorkers, ...engine.PThread.runningWorkers]) w.unref();
+  engine.dispose = () => engine.PThread.terminateAllThreads();
+  return engine;
 }

@@ -1,0 +1,176 @@
+#include "core/thread_pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#if CONVLAB_HAS_THREADS
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+#endif
+
+namespace convlab {
+
+namespace {
+std::atomic<int> g_threads{max_threads()};
+}  // namespace
+
+int num_threads() {
+  return g_threads.load(std::memory_order_relaxed);
+}
+
+void set_num_threads(int n) {
+  g_threads.store(std::clamp(n, 1, max_threads()), std::memory_order_relaxed);
+}
+
+#if CONVLAB_HAS_THREADS
+namespace detail {
+
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// One job at a time. `state_` packs (job number << 32) | next unclaimed chunk, so a claim is a
+// compare-and-swap that can only succeed for the job it was meant for: a helper still finishing
+// job k cannot take a chunk of job k+1 with job k's function.
+class Pool {
+ public:
+  ~Pool() {
+    if (!helper_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_.store(true);
+    }
+    wake_.notify_one();
+    helper_.join();
+  }
+
+  // False when the pool is in use (another caller thread, or a nested parallel_for from inside
+  // a chunk): the caller then runs its chunks itself.
+  bool run(int n, ChunkFn fn, void* ctx) {
+    if (busy_.exchange(true, std::memory_order_acquire)) return false;
+    if (!helper_.joinable()) helper_ = std::thread([this] { helper_loop(); });
+    fn_ = fn, ctx_ = ctx;
+    n_.store(n, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t job = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    state_.store(job << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, n_
+    // seq_cst pairs with the helper's store of sleeping_ before it re-checks state_: either we
+    // see it asleep and notify (under the mutex, so the wake cannot slip in before its wait), or
+    // it sees the new job and does not sleep.
+    if (sleeping_.load(std::memory_order_seq_cst)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wake_.notify_one();
+    }
+    work(job);
+    // The helper may still be in its last chunk: usually a short wait, so spin first; but on a
+    // busy machine it may have been preempted, and spinning would only take CPU time from it.
+    for (int spins = 0; done_.load(std::memory_order_acquire) < n; ++spins) {
+      if (spins < kSpins) {
+        cpu_relax();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      caller_sleeping_.store(true, std::memory_order_seq_cst);
+      while (done_.load(std::memory_order_seq_cst) < n) finished_.wait(lock);
+      caller_sleeping_.store(false, std::memory_order_relaxed);
+    }
+    busy_.store(false, std::memory_order_release);
+    return true;
+  }
+
+ private:
+  void work(uint64_t job) {
+    const int n = n_.load(std::memory_order_relaxed);
+    for (uint64_t s = state_.load(std::memory_order_acquire);;) {
+      if ((s >> 32) != job || int(uint32_t(s)) >= n) return;
+      if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel,
+                                        std::memory_order_acquire))
+        continue;
+      // The job cannot end (so fn_ and ctx_ cannot change) until this chunk is counted done.
+      fn_(ctx_, int(uint32_t(s)));
+      // seq_cst pairs with the caller's store of caller_sleeping_, as for sleeping_ above.
+      if (done_.fetch_add(1, std::memory_order_seq_cst) + 1 == n &&
+          caller_sleeping_.load(std::memory_order_seq_cst)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_.notify_one();
+      }
+    }
+  }
+
+  void helper_loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      // Layers call in bursts (a train step is ~15 parallel kernels with short serial gaps), so
+      // spin a little before paying for a futex sleep and wake-up.
+      uint64_t job = 0;
+      for (int spins = 0; spins < kSpins; ++spins) {
+        job = state_.load(std::memory_order_acquire) >> 32;
+        if (job != seen || stop_.load(std::memory_order_relaxed)) break;
+        cpu_relax();
+      }
+      if (job == seen) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        sleeping_.store(true, std::memory_order_seq_cst);
+        while ((job = state_.load(std::memory_order_seq_cst) >> 32) == seen && !stop_.load())
+          wake_.wait(lock);
+        sleeping_.store(false, std::memory_order_relaxed);
+      }
+      if (stop_.load()) return;
+      // state_ only ever moves forward, so n_ read after the job number belongs to that job or a
+      // later one; work() re-checks the job number before every claim.
+      seen = job;
+      work(job);
+    }
+  }
+
+  // About 10 us of polling before a thread blocks: longer than the serial gaps between the
+  // kernels of a train step, yet short, because on a machine with more runnable threads than
+  // cores a spinning thread takes CPU time from the one it waits for (measured: with 22% of the
+  // samples in a 20000-pause spin, 2 threads trained slower than 1 on a loaded 2-core box).
+  // A wasm loop iteration (no pause instruction) is a plain atomic load, hence more of them.
+#if defined(__x86_64__) || defined(__i386__)
+  static constexpr int kSpins = 400;
+#else
+  static constexpr int kSpins = 4000;
+#endif
+
+  std::atomic<bool> busy_{false};
+  std::atomic<uint64_t> state_{0};
+  std::atomic<int> done_{0};
+  std::atomic<bool> sleeping_{false};         // the helper waits on wake_
+  std::atomic<bool> caller_sleeping_{false};  // the caller waits on finished_
+  std::atomic<bool> stop_{false};
+  ChunkFn fn_ = nullptr;
+  void* ctx_ = nullptr;
+  // Atomic because a helper that missed a whole job may read it while the next job is posted.
+  std::atomic<int> n_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_, finished_;
+  std::thread helper_;
+};
+
+Pool& pool() {
+  static Pool p;
+  return p;
+}
+
+}  // namespace
+
+void parallel_for(int n_chunks, ChunkFn fn, void* ctx) {
+  if (num_threads() > 1 && pool().run(n_chunks, fn, ctx)) return;
+  for (int i = 0; i < n_chunks; ++i) fn(ctx, i);
+}
+
+}  // namespace detail
+#endif  // CONVLAB_HAS_THREADS
+
+}  // namespace convlab

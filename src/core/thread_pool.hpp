@@ -1,0 +1,84 @@
+// A tiny fixed pool for the kernels' data parallelism: the calling thread plus one helper thread,
+// created once on first use and kept for the life of the process (no thread is created per call).
+//
+//   parallel_for(n_chunks, [&](int chunk) { ... });   // runs chunk 0 .. n_chunks-1, then returns
+//
+// Chunks are claimed dynamically by whichever thread is free, so callers must make each chunk's
+// result independent of the thread that runs it (the kernels split along output rows/columns, so
+// 1 or 2 threads give bit-identical results). A chunk must not throw.
+//
+// Built without threads (the default wasm build: no -pthread; or native with
+// CONVLAB_THREADS=OFF) this is a plain loop and the pool code is compiled out. Threads exist when
+// the compiler provides them: __EMSCRIPTEN_PTHREADS__ under emcc -pthread, CONVLAB_NATIVE_THREADS
+// for native builds.
+#pragma once
+
+#include <type_traits>
+
+#if defined(__EMSCRIPTEN_PTHREADS__) || defined(CONVLAB_NATIVE_THREADS)
+#define CONVLAB_HAS_THREADS 1
+#else
+#define CONVLAB_HAS_THREADS 0
+#endif
+
+namespace convlab {
+
+// Threads the build can use: 2 with threads compiled in, else 1.
+constexpr int max_threads() {
+  return CONVLAB_HAS_THREADS ? 2 : 1;
+}
+
+// Threads parallel_for uses now (1 .. max_threads(); starts at max_threads()). Setting 1 makes
+// every parallel_for a plain loop on the caller (tests compare both; the bench measures both).
+int num_threads();
+void set_num_threads(int n);
+
+namespace detail {
+using ChunkFn = void (*)(void* ctx, int chunk);
+void parallel_for(int n_chunks, ChunkFn fn, void* ctx);
+}  // namespace detail
+
+template <typename F>
+void parallel_for(int n_chunks, F&& f) {
+  if (n_chunks <= 0) return;
+#if CONVLAB_HAS_THREADS
+  if (n_chunks > 1) {
+    using Fn = std::remove_reference_t<F>;
+    detail::parallel_for(
+        n_chunks, [](void* ctx, int chunk) { (*static_cast<Fn*>(ctx))(chunk); },
+        const_cast<void*>(static_cast<const void*>(&f)));
+    return;
+  }
+#endif
+  for (int i = 0; i < n_chunks; ++i) f(i);
+}
+
+// How many chunks to cut `work` (elements touched, or multiply-adds) of `units` indivisible parts
+// into: 1 below a few microseconds of work, where waking the helper would cost more than it
+// saves, and always 1 without threads compiled in. Else a few chunks per thread, claimed
+// dynamically, so a thread that starts late (a futex wake-up) or is preempted on a busy machine
+// holds up at most one small chunk while the other takes the rest.
+constexpr int kChunksPerThread = 4;
+inline int chunks_for(long work, long units) {
+  if (max_threads() == 1 || work < 32768) return 1;
+  const int threads = num_threads();
+  if (threads == 1) return 1;
+  const long chunks = kChunksPerThread * threads;
+  return int(units < chunks ? (units < 1 ? 1 : units) : chunks);
+}
+
+// [begin, end) of chunk `chunk` when n items are cut into `chunks` near-equal parts whose
+// boundaries fall on multiples of `align` (the last part takes the remainder).
+struct Range {
+  int begin, end;
+};
+inline Range chunk_range(int n, int chunks, int chunk, int align = 1) {
+  const int units = (n + align - 1) / align;
+  auto edge = [&](int c) {
+    const int u = int((long long)units * c / chunks);
+    return u * align < n ? u * align : n;
+  };
+  return {edge(chunk), edge(chunk + 1)};
+}
+
+}  // namespace convlab

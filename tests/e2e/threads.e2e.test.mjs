@@ -1,0 +1,51 @@
+// The threaded build in headless Chromium: on a cross-origin isolated page (COOP/COEP) a module
+// Worker's loadEngine() picks it, and it trains to exactly the losses of the one-thread build;
+// without isolation the same call falls back to one thread.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startServer, DEFAULT_MOUNTS } from '../../scripts/serve.mjs';
+import { launchBrowser } from './browser.mjs';
+
+const mounts = { ...DEFAULT_MOUNTS, '/e2e/': fileURLToPath(new URL('./pages/', import.meta.url)) };
+let isolated, plain, browser;
+
+before(async () => {
+  isolated = await startServer({ port: 0, mounts, isolate: true });
+  plain = await startServer({ port: 0, mounts });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  isolated?.close();
+  plain?.close();
+});
+
+async function run(server) {
+  const page = await browser.context.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/e2e/threads.html`);
+  await page.waitForFunction(() => window.threadsResult, null, { timeout: 90_000 });
+  const result = await page.evaluate(() => window.threadsResult);
+  await page.close();
+  return result;
+}
+
+test('cross-origin isolated: a module Worker trains on 2 threads, bit for bit as on one', async () => {
+  const result = await run(isolated);
+  assert.equal(result.error, undefined);
+  assert.equal(result.isolated, true);
+  assert.equal(result.auto.isolated, true);
+  assert.equal(result.auto.threads, 2);
+  assert.equal(result.one.threads, 1);
+  assert.equal(result.auto.losses.length, 5);
+  assert.deepEqual(result.auto.losses, result.one.losses);
+});
+
+test('not isolated: the same page gets the one-thread build', async () => {
+  const result = await run(plain);
+  assert.equal(result.error, undefined);
+  assert.equal(result.isolated, false);
+  assert.equal(result.auto.threads, 1);
+  assert.deepEqual(result.auto.losses, result.one.losses);
+});
