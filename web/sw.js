@@ -13,11 +13,13 @@ const SHELL = [
   'embed/config.mjs', 'embed/convlab-trainer.mjs', 'embed/convlab-trainer.css',
   'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
-  'ui/colormap.mjs', 'ui/curves.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
+  'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'worker/handler.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
   'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
+  // The threaded build, loaded only on cross-origin isolated pages.
+  'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',
 ];
 // Large and never changing: fetched once, then only from the cache.
 const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']

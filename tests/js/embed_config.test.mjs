@@ -75,8 +75,9 @@ test('the service worker caches every file the page and its Worker load', async 
     }
   };
   await walk(WEB);
-  // Not needed offline: the example pages (they embed what is listed), licences, the worker itself.
-  const needed = files.filter((f) => !f.startsWith('examples/') && !/LICENSE|^sw\.js$/.test(f));
+  // Not needed offline: the example pages (they embed what is listed), licences, the worker
+  // itself, and the Node-only threaded build (CommonJS).
+  const needed = files.filter((f) => !f.startsWith('examples/') && !/LICENSE|^sw\.js$|^wasm\/(convlab-mt-node\.|package\.json)/.test(f));
   assert.deepEqual(needed.filter((f) => !listed.has(f)), []);
   assert.deepEqual([...listed].filter((f) => f !== './' && !files.includes(f)), [], 'listed files exist');
 });
