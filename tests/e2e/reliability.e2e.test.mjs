@@ -59,7 +59,8 @@ test('a worker that dies mid-training: the page says so, keeps its model and res
   assert.match(await page.textContent('#summary'), /Total params: 113,386/);
   assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
   assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
-  assert.ok(curvePoints > 0 && await page.evaluate(() => window.convlab.run.losses.length) === curvePoints, 'the curve of the interrupted run is kept');
+  // >=: progress events the worker posted just before it died may still be delivered.
+  assert.ok(curvePoints > 0 && await page.evaluate(() => window.convlab.run.losses.length) >= curvePoints, 'the curve of the interrupted run is kept');
   await trainAndWait({ samples: 320, epochs: 1 });
   assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
   assert.deepEqual(errors, []);
