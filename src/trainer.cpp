@@ -23,8 +23,8 @@ void Trainer::compile(const std::string& optimizer_json, const std::string& loss
   Json spec;
   try {
     spec = Json::parse(optimizer_json);
-  } catch (const Json::parse_error&) {
-    spec = optimizer_json;  // a bare name such as adam
+  } catch (const Json::exception&) {
+    spec = optimizer_json;  // a bare name such as adam (or text make_optimizer will refuse)
   }
   auto optimizer = make_optimizer(spec);
   const LossKind kind = loss_from_name(loss);
@@ -303,15 +303,7 @@ std::string brief(const Json& j) {
 void Trainer::load_weights(const std::string& manifest_json, const uint8_t* bytes,
                            std::size_t size) {
   const std::string where = "weights manifest";
-  Json root;
-  try {
-    root = Json::parse(manifest_json);
-  } catch (const Json::parse_error& e) {
-    const std::string what = e.what();
-    const auto at = what.find("parse error");
-    throw Error(where + ": invalid JSON (" + (at == std::string::npos ? what : what.substr(at)) +
-                ")");
-  }
+  const Json root = parse_json(manifest_json, where);
   const Json* groups = &root;
   if (root.is_object()) {
     if (!root.contains("weightsManifest"))

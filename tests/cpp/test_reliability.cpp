@@ -138,6 +138,14 @@ TEST_CASE("an initializer object without class_name is refused, not read past (f
         "GlorotUniform)");
 }
 
+TEST_CASE("a number past double's range is invalid JSON, not a crash (fuzzer find)") {
+  CHECK(build_error(R"({"input_shape": [1e999], "layers": ["Flatten"]})") ==
+        "model config: invalid JSON (number overflow parsing '1e999')");
+  Trainer t(kSmall, 1);
+  CHECK(error_of([&] { t.load_weights("[94.99E99994]", nullptr, 0); }) ==
+        "weights manifest: invalid JSON (number overflow parsing '94.99E99994')");
+}
+
 TEST_CASE("TF.js weights load by name, with or without a model prefix and :0") {
   Trainer a(kSmall, 1), b(kSmall, 2);
   auto [manifest, bytes] = artifacts(a);
