@@ -131,6 +131,7 @@ async function train(flags) {
   const patience = number(flags, 'early-stopping', { integer: true, min: 0 });
   const data = await loadData(flags.data);
   const model = await createModel(config, { seed, inputShape: data.shape });
+  model.checkSampleShape(data.shape, `--data ${flags.data}`);
   model.compile({ optimizer: flags.optimizer, loss: flags.loss, learningRate });
   const labels = flags.loss === 'categorical_crossentropy' ? data.oneHot('train') : data.train.labels;
 

@@ -5,6 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nlohmann-json3-dev dataset-fashion-mnist chromium"
+# Reliability checks (issue 8): clang + libFuzzer for the fuzz harnesses in tests/fuzz/.
+PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

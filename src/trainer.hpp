@@ -72,6 +72,12 @@ class Trainer {
   std::vector<float> get_weights();  // every weight, Keras order, flattened
   void set_weights(const std::vector<float>& values);
   std::string weights_manifest();  // [{"name": "conv2d/kernel:0", "shape": [3, 3, 1, 32]}, ...]
+  // TF.js layers weights: `manifest_json` is a model.json (its "weightsManifest") or the
+  // weightsManifest list itself; `bytes` the little-endian float32 files of its "paths",
+  // concatenated in order. Weights are matched by name ("conv2d/kernel", also with ":0" or a
+  // model-name prefix), every model weight must be there exactly once with the model's shape.
+  // All or nothing: on any error (naming the weight or file) the model's weights are unchanged.
+  void load_weights(const std::string& manifest_json, const uint8_t* bytes, std::size_t size);
 
   float learning_rate() const;
   void set_learning_rate(float lr);
@@ -92,6 +98,10 @@ class Trainer {
   Tensor x_;              // staged batch (N, input_shape...)
   std::vector<float> y_;  // staged targets
   Tensor loss_grad_;      // dLoss/dy_pred
+
+  // Non-trainable weights (BatchNormalization's moving statistics) as they were before the
+  // current training batch, flattened: restored when its loss is NaN/Inf. Capacity is kept.
+  std::vector<float> saved_state_;
 
   std::map<std::string, Dataset> data_;
   std::vector<uint32_t> order_;  // sample order of the current epoch

@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 const MAP_REFRESH_MS = 2000;  // live feature maps while training: cheap, but not every batch
 
 const app = {
-  worker: null, state: 'starting', ready: false, model: null, data: null,
+  worker: null, state: 'starting', ready: false, model: null, data: null, workerFailure: null, wasmHeap: 0,
   run: null, runs: [], lastMaps: 0, mapRequest: 0, parsed: null,
   // The setup from the URL hash (embed.html, shared links); autostart fires once.
   embed: configFromHash(location.hash), autostarted: false, exports: new Map(), importing: null,
@@ -35,7 +35,8 @@ function startWorker() {
   app.worker.onerror = (e) => {
     e.preventDefault?.();
     // The page keeps its curves, summary and experiments; a new worker takes over.
-    status(`The training worker failed (${e.message ?? 'unknown error'}). Your curves and results are kept; starting a fresh worker…`);
+    app.workerFailure = e.message ?? 'unknown error';
+    status(`The training worker failed (${app.workerFailure}). Your curves and results are kept; starting a fresh worker…`);
     app.worker.terminate();
     app.ready = false;
     setState('starting');
@@ -50,7 +51,9 @@ const handlers = {
   ready(m) {
     app.ready = true;
     app.data = m;
-    status(`Ready: ${m.trainCount.toLocaleString()} training and ${m.testCount.toLocaleString()} test images of Fashion-MNIST.`);
+    // After a worker failure the notice stays up: the weights trained so far went with it.
+    const failure = app.workerFailure ? `The training worker failed (${app.workerFailure}) and was restarted with a freshly initialised model; curves and results are kept. ` : '';
+    status(`${failure}Ready: ${m.trainCount.toLocaleString()} training and ${m.testCount.toLocaleString()} test images of Fashion-MNIST.`);
     setState(app.state === 'starting' ? 'idle' : app.state);
     requestMaps();
     maybeAutostart();
@@ -138,6 +141,7 @@ const handlers = {
       (index) => Float32Array.from(app.data.testImages.subarray(index * h * w, (index + 1) * h * w), (v) => v / 255),
       FASHION_MNIST_CLASSES);
   },
+  memory(m) { app.wasmHeap = m.wasmHeap; },  // asked for by the soak test
   error(m) {
     if (m.during === 'import' && app.importing) return app.importing.reject(new Error(m.message));
     if (m.during === 'exportModel') {
@@ -189,6 +193,7 @@ function settings() {
 
 function startTraining() {
   $('train-error').textContent = '';
+  app.workerFailure = null;
   app.run = {
     architecture: architectureString(app.model.layers.map((l) => ({ ...l, ...layerArgs(l.name) }))),
     epochs: [], seconds: [], batches: 1, losses: [],

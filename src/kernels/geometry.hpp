@@ -13,11 +13,14 @@ struct Window1D {
   int pad_before;  // zero (conv) or -inf (pooling) pixels before the first input pixel
 };
 
+// 64-bit intermediates: sizes, kernels and strides are each < 2^31, but (out - 1) * stride + k
+// is not (a config may ask for any of them).
 inline Window1D window_1d(int in, int k, int stride, Padding padding) {
   if (padding == Padding::valid) return {in >= k ? (in - k) / stride + 1 : in - k + 1, 0};
-  const int out = (in + stride - 1) / stride;
-  const int pad_total = (out - 1) * stride + k - in;
-  return {out, pad_total > 0 ? pad_total / 2 : 0};
+  const long long out = (static_cast<long long>(in) + stride - 1) / stride;
+  const long long pad_total = (out - 1) * stride + k - in;
+  // pad_total / 2 < k, so it fits in int.
+  return {int(out), pad_total > 0 ? int(pad_total / 2) : 0};
 }
 
 // One 2-D window over an NHWC batch: used by convolution (im2col) and pooling alike.

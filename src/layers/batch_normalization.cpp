@@ -19,10 +19,25 @@ BatchNormalization::BatchNormalization(std::string name, float momentum, float e
     throw Error(name_ + ": BatchNormalization epsilon must be > 0, got " + format_number(epsilon));
 }
 
-Shape BatchNormalization::build(const Shape& input_shape, Rng&) {
+Shape BatchNormalization::output_shape_for(const Shape& input_shape) const {
   if (input_shape.empty() || shape_size(input_shape) == 0)
     throw Error(name_ + ": BatchNormalization needs an input with a channel axis but got " +
                 keras_shape(input_shape));
+  return input_shape;
+}
+
+double BatchNormalization::weight_floats(const Shape& input_shape) const {
+  return 6.0 * double(input_shape.back());  // gamma, beta, moving stats, their grads
+}
+
+double BatchNormalization::scratch_floats(const Shape&, const Shape& output_shape) const {
+  double n = 1.0;
+  for (auto d : output_shape) n *= double(d);
+  return n;  // xhat
+}
+
+Shape BatchNormalization::build(const Shape& input_shape, Rng&) {
+  output_shape_for(input_shape);  // validates
   channels_ = input_shape.back();
   gamma_ = xt::ones<float>({channels_});
   beta_ = xt::zeros<float>({channels_});

@@ -11,6 +11,12 @@
 
 namespace convlab {
 
+namespace {
+
+constexpr double kMaxInt = 2147483647.0;
+
+}  // namespace
+
 Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int stride_h,
                int stride_w, Padding padding, ActivationFn activation, bool use_bias,
                Regularizer kernel_regularizer)
@@ -34,16 +40,35 @@ Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int st
     throw Error(name_ + ": Conv2D strides must be positive, got " + size_2d(stride_h, stride_w));
 }
 
-Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
-  if (input_shape.size() != 3 || shape_size(input_shape) == 0)
+Shape Conv2D::output_shape_for(const Shape& input_shape) const {
+  // The window arithmetic is in int: sizes past that range are refused here, not wrapped.
+  if (input_shape.size() != 3 || shape_size(input_shape) == 0 ||
+      double(input_shape[0]) * double(input_shape[1]) * double(input_shape[2]) > kMaxInt)
     throw Error(name_ + ": Conv2D expects input (None, height, width, channels) but got " +
                 keras_shape(input_shape));
+  const Window1D wy = window_1d(int(input_shape[0]), kernel_h_, stride_h_, padding_);
+  const Window1D wx = window_1d(int(input_shape[1]), kernel_w_, stride_w_, padding_);
+  if (wy.out <= 0 || wx.out <= 0)
+    throw Error(name_ + ": kernel " + size_2d(kernel_h_, kernel_w_) + " does not fit input " +
+                keras_shape(input_shape) + " with padding='valid' (the output would be " +
+                std::to_string(wy.out) + "x" + std::to_string(wx.out) + ")");
+  return {std::size_t(wy.out), std::size_t(wx.out), std::size_t(filters_)};
+}
+
+double Conv2D::weight_floats(const Shape& input_shape) const {
+  return double(kernel_h_) * kernel_w_ * double(input_shape[2]) * filters_ + filters_;
+}
+
+double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
+  const double pixels = double(output_shape[0]) * double(output_shape[1]);
+  return pixels * kernel_h_ * kernel_w_ * double(input_shape[2]) + pixels * filters_;  // cols, dz
+}
+
+Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
+  output_shape_for(input_shape);  // validates
   const int H = int(input_shape[0]), W = int(input_shape[1]), C = int(input_shape[2]);
   const Window1D wy = window_1d(H, kernel_h_, stride_h_, padding_);
   const Window1D wx = window_1d(W, kernel_w_, stride_w_, padding_);
-  if (wy.out <= 0 || wx.out <= 0)
-    throw Error(name_ + ": kernel " + size_2d(kernel_h_, kernel_w_) + " does not fit input " +
-                keras_shape(input_shape) + " with padding='valid'");
   g_ = Window2D{};
   g_.H = H, g_.W = W, g_.C = C;
   g_.kh = kernel_h_, g_.kw = kernel_w_;

@@ -19,10 +19,23 @@ Dense::Dense(std::string name, int units, ActivationFn activation, bool use_bias
     throw Error(name_ + ": Dense units must be a positive integer, got " + std::to_string(units));
 }
 
-Shape Dense::build(const Shape& input_shape, Rng& rng) {
+Shape Dense::output_shape_for(const Shape& input_shape) const {
   if (input_shape.size() != 1)
     throw Error(name_ + ": Dense expects a flat input (None, features) but got " +
                 keras_shape(input_shape) + "; add a Flatten() layer before it");
+  return {std::size_t(units_)};
+}
+
+double Dense::weight_floats(const Shape& input_shape) const {
+  return double(input_shape[0]) * units_ + units_;
+}
+
+double Dense::scratch_floats(const Shape&, const Shape& output_shape) const {
+  return double(output_shape[0]);  // dz
+}
+
+Shape Dense::build(const Shape& input_shape, Rng& rng) {
+  output_shape_for(input_shape);  // validates
   in_ = input_shape[0];
   kernel_ = Tensor::from_shape({in_, std::size_t(units_)});
   glorot_uniform(kernel_, in_, units_, rng);

@@ -16,6 +16,9 @@ class Dense : public Layer {
 
   const char* class_name() const override { return "Dense"; }
   Shape build(const Shape& input_shape, Rng& rng) override;
+  Shape output_shape_for(const Shape& input_shape) const override;
+  double weight_floats(const Shape& input_shape) const override;
+  double scratch_floats(const Shape& input_shape, const Shape& output_shape) const override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   std::vector<Param> params() override;

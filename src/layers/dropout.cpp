@@ -16,6 +16,12 @@ Dropout::Dropout(std::string name, float rate) : Layer(std::move(name)), rate_(r
     throw Error(name_ + ": Dropout rate must be in [0, 1), got " + format_number(rate));
 }
 
+double Dropout::scratch_floats(const Shape&, const Shape& output_shape) const {
+  double n = 1.0;
+  for (auto d : output_shape) n *= double(d);
+  return n;  // mask
+}
+
 Shape Dropout::build(const Shape& input_shape, Rng& rng) {
   rng_ = &rng;
   return input_shape;

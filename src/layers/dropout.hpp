@@ -16,6 +16,7 @@ class Dropout : public Layer {
 
   const char* class_name() const override { return "Dropout"; }
   Shape build(const Shape& input_shape, Rng& rng) override;
+  double scratch_floats(const Shape& input_shape, const Shape& output_shape) const override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   Json config() const override;

@@ -8,12 +8,16 @@ namespace convlab {
 
 Flatten::Flatten(std::string name) : Layer(std::move(name)) {}
 
-Shape Flatten::build(const Shape& input_shape, Rng&) {
+Shape Flatten::output_shape_for(const Shape& input_shape) const {
   if (input_shape.empty())
     throw Error(name_ +
                 ": Flatten expects an input with at least one axis besides the batch, "
                 "but got (None)");
-  features_ = shape_size(input_shape);
+  return {shape_size(input_shape)};
+}
+
+Shape Flatten::build(const Shape& input_shape, Rng&) {
+  features_ = output_shape_for(input_shape)[0];
   return {features_};
 }
 

@@ -13,6 +13,7 @@ class Flatten : public Layer {
 
   const char* class_name() const override { return "Flatten"; }
   Shape build(const Shape& input_shape, Rng& rng) override;
+  Shape output_shape_for(const Shape& input_shape) const override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   Json config() const override;

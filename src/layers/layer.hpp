@@ -55,6 +55,18 @@ class Layer {
   const std::string& name() const { return name_; }
 
   virtual Shape build(const Shape& input_shape, Rng& rng) = 0;
+
+  // What build would return (and throw), computed without allocating anything, plus the float
+  // counts the layer will hold: Sequential sums them to refuse a model too large for memory
+  // before it allocates (a fuzzed or mistyped config can ask for terabytes). Counts are doubles
+  // so that absurd sizes do not wrap around. Defaults fit shape-preserving layers.
+  virtual Shape output_shape_for(const Shape& input_shape) const { return input_shape; }
+  // Trainable + non-trainable weights.
+  virtual double weight_floats(const Shape& /*input_shape*/) const { return 0.0; }
+  // Per-sample buffers beyond the output (N, out...) and input gradient (N, in...).
+  virtual double scratch_floats(const Shape& /*input_shape*/, const Shape& /*output_shape*/) const {
+    return 0.0;
+  }
   virtual const Tensor& forward(const Tensor& x, Mode mode) = 0;
   virtual const Tensor& backward(const Tensor& dy) = 0;
 

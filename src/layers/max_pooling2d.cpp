@@ -21,16 +21,25 @@ MaxPooling2D::MaxPooling2D(std::string name, int pool_h, int pool_w, int stride_
                 size_2d(stride_h, stride_w));
 }
 
-Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
-  if (input_shape.size() != 3 || shape_size(input_shape) == 0)
+Shape MaxPooling2D::output_shape_for(const Shape& input_shape) const {
+  // The window arithmetic is in int: sizes past that range are refused here, not wrapped.
+  if (input_shape.size() != 3 || shape_size(input_shape) == 0 ||
+      double(input_shape[0]) * double(input_shape[1]) * double(input_shape[2]) > 2147483647.0)
     throw Error(name_ + ": MaxPooling2D expects input (None, height, width, channels) but got " +
                 keras_shape(input_shape));
-  const int H = int(input_shape[0]), W = int(input_shape[1]), C = int(input_shape[2]);
-  const Window1D wy = window_1d(H, pool_h_, stride_h_, padding_);
-  const Window1D wx = window_1d(W, pool_w_, stride_w_, padding_);
+  const Window1D wy = window_1d(int(input_shape[0]), pool_h_, stride_h_, padding_);
+  const Window1D wx = window_1d(int(input_shape[1]), pool_w_, stride_w_, padding_);
   if (wy.out <= 0 || wx.out <= 0)
     throw Error(name_ + ": pool " + size_2d(pool_h_, pool_w_) + " does not fit input " +
                 keras_shape(input_shape) + " with padding='valid'");
+  return {std::size_t(wy.out), std::size_t(wx.out), input_shape[2]};
+}
+
+Shape MaxPooling2D::build(const Shape& input_shape, Rng&) {
+  output_shape_for(input_shape);  // validates
+  const int H = int(input_shape[0]), W = int(input_shape[1]), C = int(input_shape[2]);
+  const Window1D wy = window_1d(H, pool_h_, stride_h_, padding_);
+  const Window1D wx = window_1d(W, pool_w_, stride_w_, padding_);
   g_ = Window2D{};
   g_.H = H, g_.W = W, g_.C = C;
   g_.kh = pool_h_, g_.kw = pool_w_;

@@ -15,15 +15,7 @@ struct LayerSpec {
 };
 
 Json parse(const std::string& text) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
-    std::string what = e.what();
-    const auto at = what.find("parse error");
-    throw Error("model config: invalid JSON (" +
-                (at == std::string::npos ? what : what.substr(at)) + ")");
-  }
+  return parse_json(text, "model config");
 }
 
 // Both forms to one list of (class_name, config) plus the model name and terse input shape.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "core/error.hpp"
@@ -33,7 +34,7 @@ LayerArgs::LayerArgs(const Json& config, std::string where)
     const Json& d = config_.at("dtype");
     const bool float32 =
         d == "float32" || (d.is_object() && d.contains("config") && d["config"].is_object() &&
-                           d["config"].value("name", "") == "float32");
+                           d["config"].contains("name") && d["config"]["name"] == "float32");
     if (!float32 && !d.is_null()) fail("dtype " + d.dump() + " is not supported (only float32)");
     used_.insert("dtype");
   }
@@ -67,7 +68,8 @@ int LayerArgs::positive_int(const std::string& key, std::optional<int> fallback)
 float LayerArgs::number(const std::string& key, float fallback) {
   const Json* v = get(key);
   if (!v || v->is_null()) return fallback;
-  if (!v->is_number() || !std::isfinite(v->get<double>()))
+  // Past float's range the double -> float conversion is undefined behaviour, not infinity.
+  if (!v->is_number() || !(std::fabs(v->get<double>()) <= std::numeric_limits<float>::max()))
     fail("argument '" + key + "' must be a number, got " + v->dump());
   return v->get<float>();
 }
@@ -146,7 +148,8 @@ Regularizer LayerArgs::regularizer(const std::string& key) {
     for (auto& [name, value] : factors->items()) {
       if (name != "l1" && name != "l2")
         fail("argument '" + key + "': unknown regularizer field '" + name + "'");
-      if (!value.is_number() || value.get<double>() < 0 || !std::isfinite(value.get<double>()))
+      if (!value.is_number() || !(value.get<double>() >= 0) ||
+          !(value.get<double>() <= std::numeric_limits<float>::max()))
         fail("argument '" + key + "': '" + name + "' must be a number >= 0, got " + value.dump());
       (name == "l1" ? r.l1 : r.l2) = value.get<float>();
     }
@@ -185,10 +188,13 @@ void LayerArgs::only(const std::string& key, const std::vector<Json>& allowed) {
 void LayerArgs::initializer(const std::string& key, const std::string& default_class) {
   const Json* v = get(key);
   if (!v || v->is_null()) return;
-  std::string name = v->is_string() ? v->get<std::string>()
-                     : v->is_object() && (*v)["class_name"].is_string()
-                         ? (*v)["class_name"].get<std::string>()
-                         : v->dump();
+  // find(), not operator[]: on a const object a missing key is undefined behaviour (an
+  // assertion failure in debug builds), which the config fuzzer hit with {"kernel_initializer":
+  // {}}.
+  const auto cls = v->is_object() ? v->find("class_name") : v->end();
+  std::string name = v->is_string()                        ? v->get<std::string>()
+                     : cls != v->end() && cls->is_string() ? cls->get<std::string>()
+                                                           : v->dump();
   std::string plain;  // "GlorotUniform" and "glorot_uniform" both name Keras's default
   for (char c : name)
     if (c != '_') plain += char(std::tolower(static_cast<unsigned char>(c)));

@@ -1,17 +1,71 @@
 #include "model/sequential.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.hpp"
 
 namespace convlab {
+namespace {
+
+std::size_t memory_limit_mb = kDefaultModelMemoryLimitMb;
+
+double elements(const Shape& shape) {
+  double n = 1.0;
+  for (auto d : shape) n *= double(d);
+  return n;
+}
+
+}  // namespace
+
+std::size_t model_memory_limit_mb() {
+  return memory_limit_mb;
+}
+void set_model_memory_limit_mb(std::size_t mb) {
+  memory_limit_mb = mb;
+}
+
+double estimate_model_bytes(const Shape& input_shape,
+                            const std::vector<std::unique_ptr<Layer>>& layers, std::size_t batch,
+                            double limit, bool* complete) {
+  constexpr double kFloat = 4.0, kPerWeight = 4.0;        // value, gradient, Adam's m and v
+  double bytes = kFloat * batch * elements(input_shape);  // the staged batch
+  Shape shape = input_shape;
+  if (complete) *complete = true;
+  for (auto& layer : layers) {
+    // Past 64 GB the sum is only a lower bound: shapes that large could overflow the layers'
+    // int window arithmetic. Below it the estimate is complete, whatever the limit.
+    if (bytes > limit && bytes > 68719476736.0) {
+      if (complete) *complete = false;
+      break;
+    }
+    const Shape out = layer->output_shape_for(shape);
+    const double per_sample = elements(out) + elements(shape) + layer->scratch_floats(shape, out);
+    bytes += kFloat * (kPerWeight * layer->weight_floats(shape) + double(batch) * per_sample);
+    shape = out;
+  }
+  return bytes;
+}
 
 Sequential::Sequential(std::string name, Shape input_shape,
                        std::vector<std::unique_ptr<Layer>> layers, Rng& rng)
     : name_(std::move(name)), input_shape_(std::move(input_shape)), layers_(std::move(layers)) {
   if (layers_.empty()) throw Error("model: a Sequential model needs at least one layer");
-  if (input_shape_.empty() || shape_size(input_shape_) == 0)
+  if (input_shape_.empty() || elements(input_shape_) == 0)
     throw Error("model: the input shape " + keras_shape(input_shape_) + " is empty");
+  const double limit = double(memory_limit_mb) * 1024 * 1024;
+  bool complete = true;
+  const double need = estimate_model_bytes(input_shape_, layers_, 32, limit, &complete);
+  if (need > limit) {
+    const double mb = std::ceil(need / (1024 * 1024));
+    // Past 10^15 MB the number itself means nothing (and would not fit the integer below).
+    const std::string amount = mb > 1e15 ? "more than 10^15"
+                                         : std::string(complete ? "about " : "at least ") +
+                                               std::to_string((unsigned long long)mb);
+    throw Error("model: needs " + amount +
+                " MB of memory for weights and activations at batch 32, more than the " +
+                std::to_string(memory_limit_mb) + " MB limit");
+  }
   Shape shape = input_shape_;
   for (auto& layer : layers_) {
     shape = layer->build(shape, rng);

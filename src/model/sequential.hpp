@@ -12,6 +12,21 @@
 
 namespace convlab {
 
+// A model whose weights and batch-32 training buffers would need more than this many MB is
+// refused before anything is allocated (wasm32 has 4 GB of address space at most, and a browser
+// tab far less). The fuzz harnesses lower it to keep each run fast.
+constexpr std::size_t kDefaultModelMemoryLimitMb = 1024;
+std::size_t model_memory_limit_mb();
+void set_model_memory_limit_mb(std::size_t mb);
+
+// Bytes the model would need for weights (value, gradient, two optimizer slots) and the
+// training buffers of a batch of `batch` samples. Validates every layer's shapes as build would
+// (throwing the same errors) without allocating; stops once the total is past `limit` bytes
+// (setting *complete to false), so absurd shapes never reach the layers' int/size_t arithmetic.
+double estimate_model_bytes(const Shape& input_shape,
+                            const std::vector<std::unique_ptr<Layer>>& layers, std::size_t batch,
+                            double limit, bool* complete = nullptr);
+
 class Sequential {
  public:
   // Builds every layer in turn (shape inference), drawing initial weights from `rng`;

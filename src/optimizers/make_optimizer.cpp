@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -35,7 +36,9 @@ class ConfigReader {
   float number(const char* key, float fallback) {
     const Json* v = take(key);
     if (!v) return fallback;
-    if (!v->is_number()) throw Error(who_ + ": " + key + " must be a number, got " + v->dump());
+    // Past float's range the double -> float conversion is undefined behaviour, not infinity.
+    if (!v->is_number() || !(std::fabs(v->get<double>()) <= std::numeric_limits<float>::max()))
+      throw Error(who_ + ": " + key + " must be a number, got " + v->dump());
     return float(v->get<double>());
   }
 

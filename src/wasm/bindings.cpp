@@ -177,6 +177,13 @@ EMSCRIPTEN_BINDINGS(convlab) {
                 }))
       .function("weightsManifest",
                 optional_override([](Trainer& t) { return t.weights_manifest(); }))
+      .function("loadWeights",
+                optional_override([](Trainer& t, const std::string& manifest, val bytes) {
+                  guard([&] {
+                    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+                    t.load_weights(manifest, data.data(), data.size());
+                  });
+                }))
       .function("learningRate", optional_override([](Trainer& t) {
                   return guard([&] { return t.learning_rate(); });
                 }))

@@ -97,6 +97,15 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
     else assert.match(r.stderr, expected);
     assert.equal(r.stderr.split('\n').length, 2, 'exactly one line');
   }
+  // CIFAR-10 (32x32x3) into the 28x28x1 lab model: refused by shape, before any training.
+  const cifar = await mkdtemp(join(tmpdir(), 'convlab-cifar-'));
+  const record = new Uint8Array(3073);
+  record[0] = 3;
+  await writeFile(join(cifar, 'data_batch_1.bin'), Buffer.concat(Array.from({ length: 49 }, () => Buffer.from(record))));
+  const c = await run('train', '--model', 'lab', '--data', cifar);
+  assert.equal(c.code, 2);
+  assert.equal(c.stderr, `convlab: --data ${cifar}: the images are 32x32x3 but the model's input is (None, 28, 28, 1); ` +
+    'use a model built for 32x32x3 images (input_shape=(32, 32, 3))\n');
   await writeFile(join(dir, 'broken.json'), '{"layers": [');
   const r = await run('summary', '--model', join(dir, 'broken.json'));
   assert.equal(r.code, 2);

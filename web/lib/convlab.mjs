@@ -83,8 +83,27 @@ export class Model {
   getWeights() { return this.trainer.getWeights(); }
   setWeights(weights) { this.trainer.setWeights(weights); }
   weightsManifest() { return JSON.parse(this.trainer.weightsManifest()); }
+  // TF.js weights by name: modelJson is a model.json object/text (or its weightsManifest list),
+  // weightData the bytes of its weight files in order. All or nothing: on error the weights stay.
+  loadWeights(modelJson, weightData) {
+    const text = typeof modelJson === 'string' ? modelJson : JSON.stringify(modelJson);
+    const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
+    this.trainer.loadWeights(text, bytes);
+  }
   get iterations() { return this.trainer.iterations(); }
   dispose() { this.trainer.delete(); }
+
+  // Throws unless images of `shape` ([rows, cols, channels]) are what the model takes. A flat
+  // pixel array cannot tell 32x32x3 CIFAR images from 28x28x1 ones when the totals happen to
+  // divide, so loaders call this with the shape they read before any training starts.
+  checkSampleShape(shape, what = 'data') {
+    const same = shape.length === this.inputShape.length && shape.every((d, i) => d === this.inputShape[i]);
+    if (!same) {
+      throw new Error(`${what}: the images are ${shape.join('x')} but the model's input is (None, ${this.inputShape.join(', ')}); ` +
+        `use a model built for ${shape.join('x')} images (input_shape=(${shape.join(', ')}))`);
+    }
+    return this;
+  }
 
   // Number of samples in x (Uint8Array pixels 0-255, scaled by 1/255 inside, or Float32Array).
   count(x, what = 'x') {

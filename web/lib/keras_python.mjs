@@ -136,6 +136,8 @@ const METHODS = new Set(['add', 'compile', 'fit']);
 const tokenError = (t) => new KerasSyntaxError(t.error, t.line, t.col);
 const describeToken = (t) => (t.type === 'eof' ? 'the end of the code' : t.type === 'newline' ? 'the end of the line' : `'${short(t.text, 20)}'`);
 
+const MAX_NESTING = 200;
+
 class Parser {
   constructor(source) {
     this.src = source.replace(/\r\n?/g, '\n');
@@ -145,6 +147,7 @@ class Parser {
     this.ctx = { aliases: new Map() }; // import aliases: 'tf' → 'tensorflow', 'Dense' → 'keras.layers.Dense'
     this.models = new Map(); // variable name → model under construction
     this.current = null; // the model created last: the one returned
+    this.depth = 0; // expression nesting, bounded so that deep brackets cannot overflow the JS stack
   }
 
   get tok() { return this.tokens[this.pos]; }
@@ -256,7 +259,20 @@ class Parser {
   fit(call, name) { if (this.models.has(name)) this.models.get(name).fit = convertFit(call, this.ctx); }
 
   // -- expressions --
+  // Nesting is bounded like CPython's parser ("too many nested parentheses" past 200 levels):
+  // recursion deeper than that would overflow the JS stack with a RangeError instead.
+  enter() {
+    if (++this.depth > MAX_NESTING) fail(this.tok, `too deeply nested (more than ${MAX_NESTING} levels of brackets or operators)`);
+  }
   parseExpr() {
+    this.enter();
+    try {
+      return this.parseExprInner();
+    } finally {
+      this.depth--;
+    }
+  }
+  parseExprInner() {
     const from = this.tok;
     if (this.atWord('lambda')) {
       while (!this.at(':') && !this.atStatementEnd()) this.next();
@@ -290,7 +306,13 @@ class Parser {
     const t = this.tok;
     if (!['-', '+', '~'].includes(t.type === 'op' && t.value) && !this.atWord('not')) return this.parsePostfix();
     this.next();
-    const operand = this.parseUnary();
+    this.enter();
+    let operand;
+    try {
+      operand = this.parseUnary();
+    } finally {
+      this.depth--;
+    }
     if (operand.kind === 'num' && t.value !== '~') return this.node('num', t, { value: t.value === '-' ? -operand.value : operand.value });
     return this.unsupported(t.value === 'not' ? "'not'" : 'arithmetic', t);
   }

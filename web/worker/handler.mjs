@@ -236,6 +236,11 @@ export function createHandler({ post, loadData, createModel }) {
       }
       throw new Error(`layer ${layer} (${name}) has no convolution kernel`);
     },
+    // The engine's wasm heap in bytes: the soak tests watch it across train/stop/reset cycles.
+    memory({ id }) {
+      requireModel();
+      post({ type: 'memory', id, wasmHeap: model.engine.heapSize() });
+    },
     async evaluate() {
       requireModel();
       await dataReady;

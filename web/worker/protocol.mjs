@@ -15,6 +15,7 @@
 //   allFilters  {id, image, layer}       every channel of one layer for one test image
 //   kernels     {id, layer}              a Conv2D layer's kernel
 //   evaluate                             test-set loss, accuracy and predictions
+//   memory      {id}                     the engine's wasm heap size (soak tests)
 //
 // Worker -> Page (events)
 //   ready    {trainCount, testCount, testLabels: Float32Array, testImages: Uint8Array, imageShape}
@@ -29,9 +30,10 @@
 //   evaluation  {loss, accuracy, probabilities: Float32Array, classes}
 //   exported {id, modelJson, weightData: ArrayBuffer}
 //   error    {message, during}            during: the command that failed
+//   memory   {id, wasmHeap}               bytes
 
-export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel'];
-export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error'];
+export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel', 'memory'];
+export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error', 'memory'];
 
 export const TRAIN_DEFAULTS = Object.freeze({
   epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, threshold: null,

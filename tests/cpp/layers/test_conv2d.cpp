@@ -289,11 +289,15 @@ TEST_CASE("conv2d rejects bad arguments and shapes with messages naming the laye
   Conv2D big("conv2d_1", 64, 3, 3);
   CHECK_THROWS_WITH_AS(
       big.build({2, 2, 32}, rng),
-      "conv2d_1: kernel 3x3 does not fit input (None, 2, 2, 32) with padding='valid'", Error);
+      "conv2d_1: kernel 3x3 does not fit input (None, 2, 2, 32) with padding='valid' (the "
+      "output would be 0x0)",
+      Error);
   Conv2D tall("conv2d_2", 64, 3, 1);
   CHECK_THROWS_WITH_AS(
       tall.build({2, 9, 32}, rng),
-      "conv2d_2: kernel 3x1 does not fit input (None, 2, 9, 32) with padding='valid'", Error);
+      "conv2d_2: kernel 3x1 does not fit input (None, 2, 9, 32) with padding='valid' (the "
+      "output would be 0x9)",
+      Error);
 
   Conv2D built("conv2d", 4, 3, 3);
   built.build({5, 5, 1}, rng);

@@ -1,0 +1,137 @@
+// Faults and long runs on the trainer page (headless Chromium, strict CSP): a training worker
+// that dies mid-run, a model config that fails to build, and 50 train/stop/reset cycles with
+// the worker's wasm heap and the page's JS heap held within a fixed bound. CONVLAB_LONG=1 adds
+// the full 5-epoch lab run (minutes; kept out of CI's default run).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchBrowser } from './browser.mjs';
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+let server, browser, page;
+const errors = [];
+
+before(async () => {
+  server = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
+  browser = await launchBrowser({ extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`console: ${m.text()}`); });
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => /Ready/.test(document.getElementById('status').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Total params: 113,386/.test(document.getElementById('summary').textContent));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const idle = () => page.waitForFunction(() => window.convlab.state === 'idle' && window.convlab.ready, null, { timeout: 120_000 });
+const batchesShown = () => page.evaluate(() => Number(/batch (\d+)\//.exec(document.getElementById('progress-text').textContent)?.[1] ?? 0));
+
+async function trainAndWait({ samples, epochs, timeout = 120_000 }) {
+  await page.fill('#samples', String(samples));
+  await page.fill('#epochs', String(epochs));
+  const before = await page.evaluate(() => window.convlab.runs.length);
+  await page.click('#train');
+  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout });
+}
+
+test('a worker that dies mid-training: the page says so, keeps its model and results, and trains again', async () => {
+  await trainAndWait({ samples: 320, epochs: 1 });
+  const runsBefore = await page.evaluate(() => window.convlab.runs.length);
+  const rowsBefore = await page.locator('#experiments tbody tr').count();
+  await page.fill('#samples', '60000');
+  await page.click('#train');
+  await page.waitForFunction(() => window.convlab.state === 'training' && /batch \d+\//.test(document.getElementById('progress-text').textContent));
+  // Kill the worker as the browser would (out of memory, a crash): terminate it, then deliver
+  // the error event a crashing worker raises on its Worker object.
+  const curvePoints = await page.evaluate(() => {
+    const w = window.convlab.worker;
+    w.terminate();
+    w.onerror(new ErrorEvent('error', { message: 'simulated crash' }));
+    return window.convlab.run.losses.length;
+  });
+  assert.match(await page.textContent('#status'), /^The training worker failed \(simulated crash\)\. Your curves and results are kept/);
+  await idle();
+  assert.match(await page.textContent('#status'), /^The training worker failed \(simulated crash\) and was restarted.*Ready:/);
+  assert.match(await page.textContent('#summary'), /Total params: 113,386/);
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
+  assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
+  // >=: progress events the worker posted just before it died may still be delivered.
+  assert.ok(curvePoints > 0 && await page.evaluate(() => window.convlab.run.losses.length) >= curvePoints, 'the curve of the interrupted run is kept');
+  await trainAndWait({ samples: 320, epochs: 1 });
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
+  assert.deepEqual(errors, []);
+});
+
+test('a model that fails to build leaves the model in use in place', async () => {
+  const summary = await page.textContent('#summary');
+  const source = await page.inputValue('#editor');
+  await page.fill('#editor', `model = tf.keras.models.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28, 28, 1)),
+  tf.keras.layers.Dense(16777216, activation='relu'),
+  tf.keras.layers.Dense(10, activation='softmax')
+])`);
+  await page.waitForFunction(() => document.getElementById('model-error').textContent !== '');
+  assert.match(await page.textContent('#model-error'), /model: needs (about|at least) \d+ MB of memory for weights and activations at batch 32, more than the 1024 MB limit/);
+  assert.equal(await page.textContent('#summary'), summary);
+  await page.fill('#editor', source);  // back to the lab model, which still trains
+  await page.waitForFunction(() => document.getElementById('model-error').textContent === '');
+  await idle();
+  await trainAndWait({ samples: 320, epochs: 1 });
+  assert.deepEqual(errors, []);
+});
+
+test('50 train/stop/reset cycles keep the wasm heap and the JS heap bounded', async () => {
+  const CYCLES = 50;
+  // The course's first network: each stop ends with a test-set evaluation (10,000 images), which
+  // a dense model does in a fraction of the lab CNN's time.
+  await page.fill('#editor', `model = tf.keras.models.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28, 28, 1)),
+  tf.keras.layers.Dense(128, activation='relu'),
+  tf.keras.layers.Dense(10, activation='softmax')
+])`);
+  await page.waitForFunction(() => /Total params: 101,770/.test(document.getElementById('summary').textContent));
+  await idle();
+  await page.fill('#samples', '60000');  // an epoch long enough to be stopped mid-way
+  await page.fill('#epochs', '1');
+  const heaps = [];
+  for (let cycle = 0; cycle < CYCLES; cycle++) {
+    await page.click('#train');
+    await page.waitForFunction(() => window.convlab.state === 'training' && Number(/batch (\d+)\//.exec(document.getElementById('progress-text').textContent)?.[1] ?? 0) >= 2);
+    await page.click('#stop');
+    await page.waitForFunction(() => window.convlab.state === 'idle');
+    const model = await page.evaluate(() => window.convlab.model);
+    await page.click('#reset');
+    await page.waitForFunction((m) => window.convlab.model !== null && window.convlab.model.summary === m.summary, model);
+    await page.evaluate(() => window.convlab.worker.postMessage({ type: 'memory', id: 0 }));
+    await page.waitForFunction(() => window.convlab.wasmHeap > 0);
+    heaps.push(await page.evaluate(() => {
+      window.gc?.();
+      const h = { wasm: window.convlab.wasmHeap, js: performance.memory?.usedJSHeapSize ?? 0 };
+      window.convlab.wasmHeap = 0;
+      return h;
+    }));
+  }
+  assert.ok(await batchesShown() >= 2);
+  const warm = heaps[4], later = heaps.slice(5);
+  const wasmMax = Math.max(...later.map((h) => h.wasm)), jsMax = Math.max(...later.map((h) => h.js));
+  assert.ok(warm.wasm > 0 && warm.js > 0, 'both heaps were measured');
+  assert.ok(wasmMax <= warm.wasm + 16 * 2 ** 20, `worker wasm heap grew from ${warm.wasm} to ${wasmMax} bytes`);
+  assert.ok(jsMax <= warm.js + 32 * 2 ** 20, `page JS heap grew from ${warm.js} to ${jsMax} bytes`);
+  assert.deepEqual(errors, []);
+});
+
+// Minutes long: only with CONVLAB_LONG=1 (not defined at all otherwise, so never "skipped").
+if (process.env.CONVLAB_LONG === '1') {
+  test('the full lab run: 5 epochs on all 60,000 images with no error', async () => {
+    await idle();
+    await trainAndWait({ samples: 60000, epochs: 5, timeout: 30 * 60_000 });
+    const run = await page.evaluate(() => window.convlab.runs.at(-1));
+    assert.equal(run.epochs.length, 5);
+    assert.ok(run.epochs.at(-1).accuracy > 0.88, `train accuracy ${run.epochs.at(-1).accuracy}`);
+    assert.deepEqual(errors, []);
+  });
+}
