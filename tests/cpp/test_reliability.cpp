@@ -8,21 +8,15 @@
 #include <functional>
 
 #include "core/error.hpp"
+#include "error_of.hpp"
 #include "model/keras_config.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
 
-namespace {
+using convlab::testing::error_of;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+namespace {
 
 std::string build_error(const std::string& json) {
   return error_of([&] {

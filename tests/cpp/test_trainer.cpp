@@ -5,10 +5,13 @@
 
 #include "core/error.hpp"
 #include "data/idx.hpp"
+#include "error_of.hpp"
 #include "test_files.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
+
+using convlab::testing::error_of;
 
 namespace {
 
@@ -34,15 +37,6 @@ Toy toy_data(std::size_t n, uint64_t seed) {
   for (auto& v : t.x) v = rng.uniform();
   for (auto& v : t.y) v = float(rng.below(4));
   return t;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 struct FashionSlice {

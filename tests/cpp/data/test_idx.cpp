@@ -4,9 +4,12 @@
 
 #include "core/error.hpp"
 #include "data/idx.hpp"
+#include "error_of.hpp"
 #include "test_files.hpp"
 
 using namespace convlab;
+
+using convlab::testing::error_of;
 
 namespace {
 
@@ -16,15 +19,6 @@ std::vector<uint8_t> header(uint32_t magic, std::vector<uint32_t> dims) {
   for (uint32_t v : dims)
     for (int shift : {24, 16, 8, 0}) out.push_back(uint8_t(v >> shift));
   return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace
