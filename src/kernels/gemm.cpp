@@ -75,20 +75,57 @@ inline void transpose4(batch& r0, batch& r1, batch& r2, batch& r3) {
   r3 = xsimd::bitwise_cast<batch>(xsimd::zip_hi(t1, t3));
 }
 
-// A^T(i0 .. i0+mc, p0 .. p0+kc), A stored K x M -> MR-row panels, each k-major: panel[k * MR + r].
-// A full panel's MR values for one k are adjacent in A, so each k is one vector copy.
-void pack_a_trans(const float* A, int lda, int i0, int mc, int p0, int kc, float* out) {
-  for (int i = 0; i < mc; i += MR, out += Index(kc) * MR) {
-    const int rows = std::min(MR, mc - i);
-    const float* src = A + Index(p0) * lda + i0 + i;
-    if (rows == MR) {
-      for (int k = 0; k < kc; ++k)
-        batch::load_unaligned(src + Index(k) * lda).store_aligned(out + k * MR);
-      continue;
-    }
-    for (int k = 0; k < kc; ++k) {
-      float* dst = out + k * MR;
-      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[Index(k) * lda + r] : 0.0f;
+// Where column k of S starts within a row: segment k / seg_len, then k % seg_len into it.
+inline Index column_offset(const SlidingRows& s, int k) {
+  return Index(k / s.seg_len) * s.seg_stride + k % s.seg_len;
+}
+
+// Walks S's rows in order, one pointer step per row (a division per row would cost more than a
+// panel copy).
+class RowCursor {
+ public:
+  RowCursor(const SlidingRows& s, int row) : s_(s) {
+    const int per_image = s.OH * s.OW;
+    n_ = row / per_image, oy_ = row % per_image / s.OW, ox_ = row % s.OW;
+    start_line();
+    p_ += Index(ox_) * s.step;
+  }
+  const float* get() const { return p_; }
+  void next() {
+    p_ += s_.step;
+    if (++ox_ < s_.OW) return;
+    ox_ = 0;
+    if (++oy_ == s_.OH) oy_ = 0, ++n_;
+    start_line();
+  }
+
+ private:
+  void start_line() { p_ = s_.x + Index(n_) * s_.image + Index(oy_) * s_.line; }
+  const SlidingRows& s_;
+  int n_, oy_, ox_;
+  const float* p_;
+};
+
+// op(A) = S^T(c0 .. c0+mc, r0 .. r0+kc) -> MR-row panels, each k-major: panel[k * MR + r].
+// A full panel's MR values for one k are adjacent in S's row r0 + k when they lie in one
+// segment (seg_len a multiple of MR), so each is one vector copy; otherwise (a first layer's
+// kw * C = 3) they are gathered through a table of column offsets made once per call.
+void pack_a_trans(const SlidingRows& s, int c0, int mc, int r0, int kc, float* out) {
+  Index offset[MC];
+  for (int c = 0; c < mc; ++c) offset[c] = column_offset(s, c0 + c);
+  const int panels = (mc + MR - 1) / MR;
+  const bool whole = s.seg_len % MR == 0 && c0 % MR == 0;
+  RowCursor row(s, r0);
+  for (int k = 0; k < kc; ++k, row.next()) {
+    const float* src = row.get();
+    for (int q = 0; q < panels; ++q) {
+      float* dst = out + Index(q) * kc * MR + k * MR;
+      const int rows = std::min(MR, mc - q * MR);
+      if (rows == MR && whole) {
+        batch::load_unaligned(src + offset[q * MR]).store_aligned(dst);
+        continue;
+      }
+      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[offset[q * MR + r]] : 0.0f;
     }
   }
 }
@@ -154,15 +191,59 @@ inline void write_row(float* c, batch lo, batch hi, bool add, const TileEpilogue
 }
 
 // Where a micro-kernel reads its MR rows of op(A): a packed panel (row r's k-th value at
-// a[k * MR + r]) or rows of A in place (row r's k-th value at row[r][k]).
+// a[k * MR + r]) or rows of S in place, in segments (row r's k-th value at
+// row[r][(k / seg_len) * seg_stride + k % seg_len]).
 struct PackedA {
   const float* a;
-  float at(int r, int k) const { return a[k * MR + r]; }
 };
 struct RowsA {
   const float* row[MR];
-  float at(int r, int k) const { return row[r][k]; }
+  int seg_len;
+  Index seg_stride;
 };
+
+struct Accumulators {
+  // batch(0.0f), not batch{0.0f}: braces would be xsimd's lane-by-lane initializer list.
+  batch c00 = batch(0.0f), c01 = batch(0.0f), c10 = batch(0.0f), c11 = batch(0.0f);
+  batch c20 = batch(0.0f), c21 = batch(0.0f), c30 = batch(0.0f), c31 = batch(0.0f);
+};
+
+// acc += (rows a0..a3, `step` floats between k's) * (len k's of the B strip at b); b moves on.
+template <int step>
+__attribute__((always_inline)) inline void multiply_add(Accumulators& acc, int len, const float* a0,
+                                                        const float* a1, const float* a2,
+                                                        const float* a3, const float*& b) {
+  batch c00 = acc.c00, c01 = acc.c01, c10 = acc.c10, c11 = acc.c11;
+  batch c20 = acc.c20, c21 = acc.c21, c30 = acc.c30, c31 = acc.c31;
+  for (int k = 0; k < len; ++k, b += NR) {
+    const batch b0 = batch::load_aligned(b);
+    const batch b1 = batch::load_aligned(b + W);
+    batch ak(a0[k * step]);
+    c00 = xsimd::fma(ak, b0, c00);
+    c01 = xsimd::fma(ak, b1, c01);
+    ak = batch(a1[k * step]);
+    c10 = xsimd::fma(ak, b0, c10);
+    c11 = xsimd::fma(ak, b1, c11);
+    ak = batch(a2[k * step]);
+    c20 = xsimd::fma(ak, b0, c20);
+    c21 = xsimd::fma(ak, b1, c21);
+    ak = batch(a3[k * step]);
+    c30 = xsimd::fma(ak, b0, c30);
+    c31 = xsimd::fma(ak, b1, c31);
+  }
+  acc = {c00, c01, c10, c11, c20, c21, c30, c31};
+}
+
+inline void multiply_add(Accumulators& acc, int kc, const PackedA& a, const float* b) {
+  multiply_add<MR>(acc, kc, a.a, a.a + 1, a.a + 2, a.a + 3, b);
+}
+
+inline void multiply_add(Accumulators& acc, int kc, const RowsA& a, const float* b) {
+  Index off = 0;
+  for (int k0 = 0; k0 < kc; k0 += a.seg_len, off += a.seg_stride)
+    multiply_add<1>(acc, std::min(a.seg_len, kc - k0), a.row[0] + off, a.row[1] + off,
+                    a.row[2] + off, a.row[3] + off, b);
+}
 
 // C tile (rows x cols valid of MR x NR) (+)= A panel * B strip over kc, then the epilogue.
 // Kept out of line: inlined into gemm's large body, V8's register allocation of the k loop got
@@ -171,23 +252,10 @@ template <typename APanel>
 __attribute__((noinline)) void micro_kernel(int kc, const APanel& a, const float* b, float* C,
                                             int ldc, int rows, int cols, bool add,
                                             const TileEpilogue& e) {
-  batch c00(0.0f), c01(0.0f), c10(0.0f), c11(0.0f), c20(0.0f), c21(0.0f), c30(0.0f), c31(0.0f);
-  for (int k = 0; k < kc; ++k, b += NR) {
-    const batch b0 = batch::load_aligned(b);
-    const batch b1 = batch::load_aligned(b + W);
-    batch ak(a.at(0, k));
-    c00 = xsimd::fma(ak, b0, c00);
-    c01 = xsimd::fma(ak, b1, c01);
-    ak = batch(a.at(1, k));
-    c10 = xsimd::fma(ak, b0, c10);
-    c11 = xsimd::fma(ak, b1, c11);
-    ak = batch(a.at(2, k));
-    c20 = xsimd::fma(ak, b0, c20);
-    c21 = xsimd::fma(ak, b1, c21);
-    ak = batch(a.at(3, k));
-    c30 = xsimd::fma(ak, b0, c30);
-    c31 = xsimd::fma(ak, b1, c31);
-  }
+  Accumulators acc;
+  multiply_add(acc, kc, a, b);
+  const batch c00 = acc.c00, c01 = acc.c01, c10 = acc.c10, c11 = acc.c11;
+  const batch c20 = acc.c20, c21 = acc.c21, c30 = acc.c30, c31 = acc.c31;
   if (rows == MR && cols == NR) {
     write_row(C, c00, c01, add, e);
     write_row(C + ldc, c10, c11, add, e);
@@ -225,12 +293,23 @@ void epilogue_only(int M, int N, float* C, int ldc, bool accumulate, const GemmE
     }
 }
 
-void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
-                 const float* B, int ldb, float* C, int ldc, bool accumulate,
+// K blocks of about KC. Where op(A) = S, K runs along S's segmented columns: a block is then a
+// whole number of segments, so each block's rows start at a segment (a kernel row).
+int k_block(bool trans_a, int K, const SlidingRows& s) {
+  const int unit = !trans_a && s.seg_len < K ? s.seg_len : 1;
+  const int units = K / unit;
+  const int per_block = std::max(1, KC / unit);
+  const int blocks = (units + per_block - 1) / per_block;
+  // Split evenly (800 -> 3 x 267, not 384 + 384 + 32) so no block is a mostly-overhead sliver.
+  return (units + blocks - 1) / blocks * unit;
+}
+
+// C = op(A) op(B) where op(A)'s rows are S's rows from s_row0 on (trans_a false) or S's columns
+// from s_col0 on (trans_a true).
+void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& s, int s_row0,
+                 int s_col0, const float* B, int ldb, float* C, int ldc, bool accumulate,
                  const GemmEpilogue& epilogue) {
-  // Split K evenly (800 -> 3 x 267, not 384 + 384 + 32) so no block is a mostly-overhead sliver.
-  const int k_blocks = (K + KC - 1) / KC;
-  const int kc_max = (K + k_blocks - 1) / k_blocks;
+  const int kc_max = k_block(trans_a, K, s);
   thread_local Scratch a_buf, b_buf;
   const int nc_max = std::min(N, NC);
   float* bp = scratch(b_buf, Index(kc_max) * ((nc_max + NR - 1) / NR) * NR);
@@ -246,27 +325,35 @@ void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const float* A
       const bool add = accumulate || p0 > 0;
       const bool last = p0 + kc == K;
       pack_b(trans_b, B, ldb, p0, kc, j0, nc, bp);
+      const Index a_offset = trans_a ? 0 : column_offset(s, p0);
       for (int i0 = 0; i0 < M; i0 += MC) {
         const int mc = std::min(MC, M - i0);
-        if (trans_a) pack_a_trans(A, lda, i0, mc, p0, kc, ap);
+        if (trans_a) pack_a_trans(s, s_col0 + i0, mc, s_row0 + p0, kc, ap);
         for (int j = 0; j < nc; j += NR) {
           const float* b = bp + Index(j / NR) * kc * NR;
           const TileEpilogue e{last && epilogue.bias ? epilogue.bias + j0 + j : nullptr,
                                last && epilogue.relu};
           const int cols = std::min(NR, nc - j);
+          RowCursor row(s, trans_a ? 0 : s_row0 + i0);
           for (int i = 0; i < mc; i += MR) {
             const int rows = std::min(MR, mc - i);
             float* c = C + Index(i0 + i) * ldc + j0 + j;
             if (trans_a) {
               micro_kernel(kc, PackedA{ap + Index(i / MR) * kc * MR}, b, c, ldc, rows, cols, add,
                            e);
-            } else {
-              // Rows past M repeat the last valid row: finite values whose results are dropped.
-              RowsA rows_a;
-              for (int r = 0; r < MR; ++r)
-                rows_a.row[r] = A + Index(i0 + i + std::min(r, rows - 1)) * lda + p0;
-              micro_kernel(kc, rows_a, b, c, ldc, rows, cols, add, e);
+              continue;
             }
+            // Rows past M repeat the last valid row: finite values whose results are dropped.
+            RowsA a{{}, s.seg_len, s.seg_stride};
+            for (int r = 0; r < MR; ++r) {
+              if (r >= rows) {
+                a.row[r] = a.row[rows - 1];
+                continue;
+              }
+              a.row[r] = row.get() + a_offset;
+              row.next();
+            }
+            micro_kernel(kc, a, b, c, ldc, rows, cols, add, e);
           }
         }
       }
@@ -276,7 +363,17 @@ void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const float* A
 
 }  // namespace
 
+SlidingRows SlidingRows::matrix(const float* a, int rows, int cols, int lda) {
+  return {a, 1, rows, 0, 0, lda, std::max(cols, 1), 0};
+}
+
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
+  const SlidingRows s = SlidingRows::matrix(A, trans_a ? K : M, trans_a ? M : K, lda);
+  gemm(trans_a, trans_b, M, N, K, s, B, ldb, C, ldc, accumulate, epilogue);
+}
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A, const float* B,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
@@ -285,7 +382,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
   const int threads = max_threads() > 1 ? num_threads() : 1;
   // Below ~64K multiply-adds (a few microseconds) waking the helper costs more than it saves.
   if (threads < 2 || double(M) * N * K < 65536.0 || std::max(m_tiles, n_tiles) < 2)
-    return gemm_serial(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, epilogue);
+    return gemm_serial(trans_a, trans_b, M, N, K, A, 0, 0, B, ldb, C, ldc, accumulate, epilogue);
   // Split C along rows or columns, never K: every entry is then the same float sum, in the same
   // K-block order, that the one-thread call computes, so 1 and 2 threads agree bit for bit. The
   // cut falls on whole tiles, along the dimension with more of them (a conv's weight gradient
@@ -302,16 +399,16 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
     if (split_m) {
       const Range r = chunk_range(M, chunks, chunk, MR);
       if (r.begin >= r.end) return;
-      const float* a = trans_a ? A + r.begin : A + Index(r.begin) * lda;
-      gemm_serial(trans_a, trans_b, r.end - r.begin, N, K, a, lda, B, ldb, C + Index(r.begin) * ldc,
-                  ldc, accumulate, epilogue);
+      gemm_serial(trans_a, trans_b, r.end - r.begin, N, K, A, trans_a ? 0 : r.begin,
+                  trans_a ? r.begin : 0, B, ldb, C + Index(r.begin) * ldc, ldc, accumulate,
+                  epilogue);
     } else {
       const Range r = chunk_range(N, chunks, chunk, NR);
       if (r.begin >= r.end) return;
       const float* b = trans_b ? B + Index(r.begin) * ldb : B + r.begin;
       GemmEpilogue e = epilogue;
       if (e.bias) e.bias += r.begin;
-      gemm_serial(trans_a, trans_b, M, r.end - r.begin, K, A, lda, b, ldb, C + r.begin, ldc,
+      gemm_serial(trans_a, trans_b, M, r.end - r.begin, K, A, 0, 0, b, ldb, C + r.begin, ldc,
                   accumulate, e);
     }
   });

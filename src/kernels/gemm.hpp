@@ -19,6 +19,29 @@ struct GemmEpilogue {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue = {});
 
+// A stored matrix S read through a sliding window over an NHWC batch, never written out: the
+// im2col matrix of a convolution with no padding (pad the input first), so a convolution is
+// one gemm over its input in place, and im2col's copy (the step's largest buffer) is gone.
+//   row r = output pixel (n, oy, ox), r = (n * OH + oy) * OW + ox, starting at the input pixel
+//           x[n, oy * stride_h, ox * stride_w, 0];
+//   column k = (ky, kx, c), k = (ky * kw + kx) * C + c, read at ky * W * C + kx * C + c from
+//           there: kh "segments" of kw * C contiguous floats, one per kernel row.
+// S is op(A) when trans_a is false (rows = M, columns = K: a forward pass) and A^T when it is
+// true (rows = K, columns = M: the kernel gradient). A row-major matrix is the case of one
+// image row of "pixels" lda apart, each one segment long (SlidingRows::matrix).
+struct SlidingRows {
+  const float* x;
+  int OH, OW;              // output pixels per image, per image row
+  long image, line, step;  // floats between images, between output rows, between output pixels
+  int seg_len;             // kw * C
+  long seg_stride;         // W * C
+
+  static SlidingRows matrix(const float* a, int rows, int cols, int lda);
+};
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A, const float* B,
+          int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue = {});
+
 // Plain triple loop with the same contract (the epilogue applied as separate sweeps), kept as
 // the reference the fast kernel is tested against.
 void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,

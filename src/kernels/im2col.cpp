@@ -105,6 +105,23 @@ void col2im_images(const Window2D& g, const float* cols, float* dx, int n_begin,
   }
 }
 
+SlidingRows window_rows(const Window2D& g, const float* x, int H, int W) {
+  const long line = long(W) * g.C;
+  return {x,          g.OH, g.OW, long(H) * line, g.stride_h * line, long(g.stride_w) * g.C,
+          g.kw * g.C, line};
+}
+
+void pad_images(const Window2D& g, const float* x, int Hp, int Wp, float* out) {
+  const long C = g.C, in_image = long(g.H) * g.W * C, out_image = long(Hp) * Wp * C;
+  std::fill(out, out + g.N * out_image, 0.0f);
+  const int rows = std::min(g.H, Hp - g.pad_top), cols = std::min(g.W, Wp - g.pad_left);
+  if (rows <= 0 || cols <= 0) return;
+  for (int n = 0; n < g.N; ++n)
+    for (int iy = 0; iy < rows; ++iy)
+      std::copy_n(x + n * in_image + iy * g.W * C, cols * C,
+                  out + n * out_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C);
+}
+
 void conv2d_forward_naive(const Window2D& g, int F, const float* x, const float* kernel,
                           const float* bias, float* y) {
   for (int n = 0; n < g.N; ++n)

@@ -85,6 +85,18 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   return {std::size_t(g_.OH), std::size_t(g_.OW), F};
 }
 
+// The input as a sliding-window matrix: x itself when no padding is needed, else a zero-padded
+// copy just large enough for the windows (the extra pixels of 'same' padding).
+// The input as a sliding-window matrix: x itself when no padding is needed, else a zero-padded
+// copy just large enough for the windows (the extra pixels of 'same' padding).
+SlidingRows Conv2D::input_rows(const Tensor& x) {
+  if (!needs_padding(g_)) return window_rows(g_, x.data(), g_.H, g_.W);
+  const int H = padded_height(g_), W = padded_width(g_);
+  ensure_shape(x_padded_, {std::size_t(g_.N), std::size_t(H), std::size_t(W), std::size_t(g_.C)});
+  pad_images(g_, x.data(), H, W, x_padded_.data());
+  return window_rows(g_, x_padded_.data(), H, W);
+}
+
 const Tensor& Conv2D::forward(const Tensor& x, Mode) {
   // The kernels index raw memory, so a mismatched batch would read out of bounds, not just give
   // wrong numbers.
@@ -95,11 +107,7 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
                 " but got a batch of shape " + shape_string(x));
   x_ = &x;
   g_.N = int(x.shape()[0]);
-  const int rows = g_.rows(), patch = g_.patch();
-  ensure_shape(cols_, {std::size_t(rows), std::size_t(patch)});
-  im2col(g_, x.data(), cols_.data());
-  cols_hold_x_ = true;
-
+  rows_ = input_rows(x);
   ensure_shape(y_,
                {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(filters_)});
   // Bias and ReLU ride in the GEMM's epilogue while the tiles are in registers; other
@@ -108,9 +116,9 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
   epilogue.bias = use_bias_ ? bias_.data() : nullptr;
   epilogue.relu = activation_ == ActivationFn::relu;
   float* y = y_.data();
-  gemm(false, false, rows, filters_, patch, cols_.data(), patch, kernel_.data(), filters_, y,
-       filters_, false, epilogue);
-  if (!epilogue.relu) activation_forward(activation_, y, rows, filters_);
+  gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y, filters_,
+       false, epilogue);
+  if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_);
   return y_;
 }
 
@@ -122,21 +130,19 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
     activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
     dz = dz_.data();
   }
-  // A second backward after the same forward finds dL/dcols in cols_; rebuild it from x.
-  if (!cols_hold_x_) im2col(g_, x_->data(), cols_.data());
-  // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F)
-  gemm(true, false, patch, filters_, rows, cols_.data(), patch, dz, filters_, grad_kernel_.data(),
-       filters_, false);
+  // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
+  gemm(true, false, patch, filters_, rows, rows_, dz, filters_, grad_kernel_.data(), filters_,
+       false);
   if (use_bias_) {
     column_sums(dz, std::size_t(rows), std::size_t(filters_), grad_bias_.data());
   }
   if (input_gradient_needed_) {
-    // dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C), written over cols.
-    gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, cols_.data(),
+    // dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C), summed back into pixels.
+    ensure_shape(dcols_, {std::size_t(rows), std::size_t(patch)});
+    gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, dcols_.data(),
          patch, false);
-    cols_hold_x_ = false;
     ensure_shape(dx_, {std::size_t(g_.N), std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)});
-    col2im(g_, cols_.data(), dx_.data());
+    col2im(g_, dcols_.data(), dx_.data());
   }
   return dx_;
 }

@@ -3,10 +3,12 @@
 //   params: kernel (kh, kw, C, F) glorot_uniform (fan_in = kh*kw*C, fan_out = kh*kw*F),
 //           bias (F) zeros
 //   OH, OW follow TensorFlow's 'valid' / 'same' rules (kernels/geometry.hpp).
-// Computed as im2col + one gemm, so forward, the kernel gradient and the input gradient are the
-// three gemm shapes (NN, TN, NT) the gemm kernel is tuned for.
+// Computed as gemms over the input read in place as im2col's matrix (SlidingRows): forward (NN)
+// and the kernel gradient (TN) never copy the windows out; the input gradient is one NT gemm
+// into dcols, summed back into pixels by col2im.
 #pragma once
 
+#include "kernels/gemm.hpp"
 #include "kernels/geometry.hpp"
 #include "layers/activations.hpp"
 #include "layers/layer.hpp"
@@ -40,14 +42,15 @@ class Conv2D : public Layer {
 
   Tensor kernel_, bias_;  // (kh, kw, C, F), (F)
   Tensor grad_kernel_, grad_bias_;
+  SlidingRows input_rows(const Tensor& x);
+
   const Tensor* x_ = nullptr;  // (N, H, W, C), kept from forward
-  // (N*OH*OW, kh*kw*C). Backward reuses it for dL/dcols once the kernel gradient has been taken
-  // from it: it is the layer's largest buffer, and wasm memory is tight.
-  Tensor cols_;
-  bool cols_hold_x_ = false;  // false once backward has overwritten cols_ with dL/dcols
-  Tensor y_;                  // (N, OH, OW, F)
-  Tensor dz_;                 // (N*OH*OW, F) gradient before the activation
-  Tensor dx_;                 // (N, H, W, C)
+  Tensor x_padded_;            // x with its padding pixels, when it has any
+  SlidingRows rows_{};         // x (or x_padded_) as im2col's matrix, from forward
+  Tensor dcols_;               // (N*OH*OW, kh*kw*C) dL/dcols
+  Tensor y_;                   // (N, OH, OW, F)
+  Tensor dz_;                  // (N*OH*OW, F) gradient before the activation
+  Tensor dx_;                  // (N, H, W, C)
 };
 
 }  // namespace convlab

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "core/thread_pool.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
 
@@ -31,13 +32,13 @@ std::vector<float> absolute(std::vector<float> v) {
 // Every geometry the tests sweep: odd and even sizes, kernels 1/3/5, strides 1/2, both paddings,
 // C = 1 and 3. Valid-padding cases whose kernel does not fit are skipped.
 template <class F>
-void for_each_window(F check) {
+void for_each_window(F check, std::initializer_list<int> channels = {1, 3}) {
   const int shapes[][2] = {{5, 7}, {8, 9}, {3, 4}, {6, 6}};
   for (auto shape : shapes)
     for (int k : {1, 3, 5})
       for (int stride : {1, 2})
         for (Padding padding : {Padding::valid, Padding::same})
-          for (int C : {1, 3}) {
+          for (int C : channels) {
             const Window2D g = make_window(2, shape[0], shape[1], C, k, stride, padding);
             if (g.OH <= 0 || g.OW <= 0) continue;
             CAPTURE(g.H);
@@ -119,4 +120,74 @@ TEST_CASE("im2col lays out a padded 3x3 patch by hand") {
   CHECK(first == std::vector<float>{0, 0, 0, 0, 1, 2, 0, 3, 4});
   const std::vector<float> last(cols.end() - 9, cols.end());
   CHECK(last == std::vector<float>{1, 2, 0, 3, 4, 0, 0, 0, 0});
+}
+
+namespace {
+
+// x read in place by window_rows (through pad_images when g pads) must be exactly im2col's
+// matrix to gemm: forward (NN, S = op(A)) and kernel gradient (TN, S = A^T) are compared with
+// gemm_naive over im2col's cols, within the float-summation bound of the gemm tests. Channels
+// 4, 8 and 64 take the vector packing path (kw * C a multiple of 4) and, at 64, K blocks of
+// whole kernel rows (K = 576 > 384); 1 and 3 take the gathering path.
+void check_window_gemm(const Window2D& g, Rng& rng) {
+  const int F = 9, rows = g.rows(), patch = g.patch();
+  const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
+  std::vector<float> cols(std::size_t(rows) * patch);
+  im2col(g, x.data(), cols.data());
+  std::vector<float> padded;
+  SlidingRows s = window_rows(g, x.data(), g.H, g.W);
+  if (needs_padding(g)) {
+    const int H = padded_height(g), W = padded_width(g);
+    padded.assign(std::size_t(g.N) * H * W * g.C, std::nanf(""));  // pad_images writes it all
+    pad_images(g, x.data(), H, W, padded.data());
+    s = window_rows(g, padded.data(), H, W);
+  }
+  const auto kernel = random_vector(std::size_t(patch) * F, rng);
+  const auto dz = random_vector(std::size_t(rows) * F, rng);
+  // Forward: y (rows, F) = cols (rows, patch) . kernel (patch, F).
+  std::vector<float> y(std::size_t(rows) * F), want(y.size()), bound(y.size());
+  gemm(false, false, rows, F, patch, s, kernel.data(), F, y.data(), F, false);
+  gemm_naive(false, false, rows, F, patch, cols.data(), patch, kernel.data(), F, want.data(), F,
+             false);
+  gemm_naive(false, false, rows, F, patch, absolute(cols).data(), patch, absolute(kernel).data(), F,
+             bound.data(), F, false);
+  int bad = 0;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (!(std::fabs(y[i] - want[i]) <= (patch + 2) * FLT_EPSILON * bound[i])) ++bad;
+  CHECK(bad == 0);
+  // Kernel gradient: dk (patch, F) = cols^T (patch, rows) . dz (rows, F).
+  std::vector<float> dk(std::size_t(patch) * F), dk_want(dk.size()), dk_bound(dk.size());
+  gemm(true, false, patch, F, rows, s, dz.data(), F, dk.data(), F, false);
+  gemm_naive(true, false, patch, F, rows, cols.data(), patch, dz.data(), F, dk_want.data(), F,
+             false);
+  gemm_naive(true, false, patch, F, rows, absolute(cols).data(), patch, absolute(dz).data(), F,
+             dk_bound.data(), F, false);
+  bad = 0;
+  for (std::size_t i = 0; i < dk.size(); ++i)
+    if (!(std::fabs(dk[i] - dk_want[i]) <= (rows + 2) * FLT_EPSILON * dk_bound[i])) ++bad;
+  CHECK(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("gemm over the input in place (window_rows) equals gemm_naive over im2col's matrix") {
+  Rng rng(7);
+  for (int threads : {1, max_threads()}) {
+    CAPTURE(threads);
+    const int saved = num_threads();
+    set_num_threads(threads);
+    for_each_window([&](const Window2D& g) { check_window_gemm(g, rng); }, {1, 3, 4, 8, 64});
+    set_num_threads(saved);
+  }
+}
+
+TEST_CASE("pad_images puts x inside a zero border by hand") {
+  // 2x2 image, 3x3 kernel, same padding: one zero pixel on every side.
+  const Window2D g = make_window(1, 2, 2, 1, 3, 1, Padding::same);
+  REQUIRE(needs_padding(g));
+  REQUIRE(padded_height(g) == 4);
+  const std::vector<float> x{1, 2, 3, 4};
+  std::vector<float> out(16, -1.0f);
+  pad_images(g, x.data(), 4, 4, out.data());
+  CHECK(out == std::vector<float>{0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
 }
