@@ -53,6 +53,7 @@ constexpr int NR = 2 * W;
 constexpr int KC = 384;
 constexpr int MC = 64;
 constexpr int NC = 256;
+constexpr int kInPlaceRows = 64;
 
 using Scratch = std::vector<float, xsimd::aligned_allocator<float>>;
 
@@ -208,16 +209,24 @@ struct Accumulators {
   batch c20 = batch(0.0f), c21 = batch(0.0f), c30 = batch(0.0f), c31 = batch(0.0f);
 };
 
+// A strip of NR columns of op(B): packed (b_stride = NR) or read in place from a row-major B
+// (b_stride = ldb), row k at b + k * b_stride.
+struct BStrip {
+  const float* b;
+  Index b_stride;
+};
+
 // acc += (rows a0..a3, `step` floats between k's) * (len k's of the B strip at b); b moves on.
 template <int step>
 __attribute__((always_inline)) inline void multiply_add(Accumulators& acc, int len, const float* a0,
                                                         const float* a1, const float* a2,
-                                                        const float* a3, const float*& b) {
+                                                        const float* a3, const float*& b,
+                                                        Index b_stride) {
   batch c00 = acc.c00, c01 = acc.c01, c10 = acc.c10, c11 = acc.c11;
   batch c20 = acc.c20, c21 = acc.c21, c30 = acc.c30, c31 = acc.c31;
-  for (int k = 0; k < len; ++k, b += NR) {
-    const batch b0 = batch::load_aligned(b);
-    const batch b1 = batch::load_aligned(b + W);
+  for (int k = 0; k < len; ++k, b += b_stride) {
+    const batch b0 = batch::load_unaligned(b);
+    const batch b1 = batch::load_unaligned(b + W);
     batch ak(a0[k * step]);
     c00 = xsimd::fma(ak, b0, c00);
     c01 = xsimd::fma(ak, b1, c01);
@@ -234,33 +243,32 @@ __attribute__((always_inline)) inline void multiply_add(Accumulators& acc, int l
   acc = {c00, c01, c10, c11, c20, c21, c30, c31};
 }
 
-inline void multiply_add(Accumulators& acc, int kc, const PackedA& a, const float* b) {
-  multiply_add<MR>(acc, kc, a.a, a.a + 1, a.a + 2, a.a + 3, b);
+inline void multiply_add(Accumulators& acc, int kc, const PackedA& a, BStrip s) {
+  multiply_add<MR>(acc, kc, a.a, a.a + 1, a.a + 2, a.a + 3, s.b, s.b_stride);
 }
 
-inline void multiply_add(Accumulators& acc, int kc, const RowsA& a, const float* b) {
+inline void multiply_add(Accumulators& acc, int kc, const RowsA& a, BStrip s) {
   Index off = 0;
   for (int k0 = 0; k0 < kc; k0 += a.seg_len, off += a.seg_stride)
     multiply_add<1>(acc, std::min(a.seg_len, kc - k0), a.row[0] + off, a.row[1] + off,
-                    a.row[2] + off, a.row[3] + off, b);
+                    a.row[2] + off, a.row[3] + off, s.b, s.b_stride);
 }
 
 // C tile (rows x cols valid of MR x NR) (+)= A panel * B strip over kc, then the epilogue.
 // Kept out of line: inlined into gemm's large body, V8's register allocation of the k loop got
 // worse (conv shapes measured 3-10% slower in TurboFan).
 template <typename APanel>
-__attribute__((noinline)) void micro_kernel(int kc, const APanel& a, const float* b, float* C,
-                                            int ldc, int rows, int cols, bool add,
-                                            const TileEpilogue& e) {
+__attribute__((noinline)) void micro_kernel(int kc, const APanel& a, BStrip b, float* const* c_row,
+                                            int rows, int cols, bool add, const TileEpilogue& e) {
   Accumulators acc;
   multiply_add(acc, kc, a, b);
   const batch c00 = acc.c00, c01 = acc.c01, c10 = acc.c10, c11 = acc.c11;
   const batch c20 = acc.c20, c21 = acc.c21, c30 = acc.c30, c31 = acc.c31;
   if (rows == MR && cols == NR) {
-    write_row(C, c00, c01, add, e);
-    write_row(C + ldc, c10, c11, add, e);
-    write_row(C + 2 * Index(ldc), c20, c21, add, e);
-    write_row(C + 3 * Index(ldc), c30, c31, add, e);
+    write_row(c_row[0], c00, c01, add, e);
+    write_row(c_row[1], c10, c11, add, e);
+    write_row(c_row[2], c20, c21, add, e);
+    write_row(c_row[3], c30, c31, add, e);
     return;
   }
   // Edge tile: the padded lanes were computed from zero padding (or repeated rows of A); write
@@ -271,7 +279,7 @@ __attribute__((noinline)) void micro_kernel(int kc, const APanel& a, const float
   c20.store_aligned(tile + 2 * NR), c21.store_aligned(tile + 2 * NR + W);
   c30.store_aligned(tile + 3 * NR), c31.store_aligned(tile + 3 * NR + W);
   for (int r = 0; r < rows; ++r) {
-    float* c = C + r * Index(ldc);
+    float* c = c_row[r];
     for (int j = 0; j < cols; ++j) {
       float v = add ? c[j] + tile[r * NR + j] : tile[r * NR + j];
       if (e.bias) v += e.bias[j];
@@ -305,11 +313,18 @@ int k_block(bool trans_a, int K, const SlidingRows& s) {
 }
 
 // C = op(A) op(B) where op(A)'s rows are S's rows from s_row0 on (trans_a false) or S's columns
-// from s_col0 on (trans_a true).
+// from s_col0 on (trans_a true). C is a matrix (C, ldc) or, when `windows` is given, the windows
+// of an image that row i of C adds into (see gemm_into_windows; C and ldc are then unused).
 void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& s, int s_row0,
                  int s_col0, const float* B, int ldb, float* C, int ldc, bool accumulate,
-                 const GemmEpilogue& epilogue) {
+                 const GemmEpilogue& epilogue, const SlidingRows* windows = nullptr) {
   const int kc_max = k_block(trans_a, K, s);
+  const int per_image = windows ? windows->OH * windows->OW : 0;
+  // With few rows each strip of B serves only a few tiles, so packing it (a read and a write of
+  // all of B, every call) costs more than reading its rows in place, ldb apart: a Dense layer's
+  // forward pass (M = the batch) and a first layer's kernel gradient (M = 9 taps). Edge strips
+  // need the packing's zero padding.
+  const bool b_in_place = !trans_b && M <= kInPlaceRows && N % NR == 0;
   thread_local Scratch a_buf, b_buf;
   const int nc_max = std::min(N, NC);
   float* bp = scratch(b_buf, Index(kc_max) * ((nc_max + NR - 1) / NR) * NR);
@@ -324,23 +339,37 @@ void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const SlidingR
       // epilogue waits for the last one.
       const bool add = accumulate || p0 > 0;
       const bool last = p0 + kc == K;
-      pack_b(trans_b, B, ldb, p0, kc, j0, nc, bp);
+      if (!b_in_place) pack_b(trans_b, B, ldb, p0, kc, j0, nc, bp);
       const Index a_offset = trans_a ? 0 : column_offset(s, p0);
-      for (int i0 = 0; i0 < M; i0 += MC) {
-        const int mc = std::min(MC, M - i0);
+      for (int i0 = 0, mc; i0 < M; i0 += mc) {
+        // Row blocks written into windows never straddle two images, so each image's sums run
+        // in the same order whichever images a call (a thread) was given.
+        const int to_image_end = windows ? per_image - i0 % per_image : M;
+        mc = std::min({MC, M - i0, to_image_end});
         if (trans_a) pack_a_trans(s, s_col0 + i0, mc, s_row0 + p0, kc, ap);
         for (int j = 0; j < nc; j += NR) {
-          const float* b = bp + Index(j / NR) * kc * NR;
+          const BStrip b = b_in_place ? BStrip{B + Index(p0) * ldb + j0 + j, ldb}
+                                      : BStrip{bp + Index(j / NR) * kc * NR, NR};
           const TileEpilogue e{last && epilogue.bias ? epilogue.bias + j0 + j : nullptr,
                                last && epilogue.relu};
           const int cols = std::min(NR, nc - j);
           RowCursor row(s, trans_a ? 0 : s_row0 + i0);
+          RowCursor out(windows ? *windows : s, windows ? i0 : 0);
+          const Index out_offset = windows ? column_offset(*windows, j0 + j) : 0;
           for (int i = 0; i < mc; i += MR) {
             const int rows = std::min(MR, mc - i);
-            float* c = C + Index(i0 + i) * ldc + j0 + j;
+            float* c[MR];
+            for (int r = 0; r < MR; ++r) {
+              if (!windows) {
+                c[r] = C + Index(i0 + i + r) * ldc + j0 + j;
+              } else if (r < rows) {
+                // The one place SlidingRows is written through: gemm_into_windows's target.
+                c[r] = const_cast<float*>(out.get()) + out_offset;
+                out.next();
+              }
+            }
             if (trans_a) {
-              micro_kernel(kc, PackedA{ap + Index(i / MR) * kc * MR}, b, c, ldc, rows, cols, add,
-                           e);
+              micro_kernel(kc, PackedA{ap + Index(i / MR) * kc * MR}, b, c, rows, cols, add, e);
               continue;
             }
             // Rows past M repeat the last valid row: finite values whose results are dropped.
@@ -353,7 +382,7 @@ void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const SlidingR
               a.row[r] = row.get() + a_offset;
               row.next();
             }
-            micro_kernel(kc, a, b, c, ldc, rows, cols, add, e);
+            micro_kernel(kc, a, b, c, rows, cols, add, e);
           }
         }
       }
@@ -411,6 +440,24 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A,
       gemm_serial(trans_a, trans_b, M, r.end - r.begin, K, A, 0, 0, b, ldb, C + r.begin, ldc,
                   accumulate, e);
     }
+  });
+}
+
+void gemm_into_windows(int M, int N, int K, const float* A, int lda, bool trans_b, const float* B,
+                       int ldb, const SlidingRows& windows) {
+  const int per_image = windows.OH * windows.OW;
+  const int images = M / per_image;
+  // Threads take whole images: images do not overlap, and gemm_serial blocks rows by image, so
+  // every pixel's sum runs in the same order however the images are shared out.
+  const int chunks = chunks_for(long(M) * N * K, images);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(images, chunks, chunk);
+    if (r.begin >= r.end) return;
+    SlidingRows first = windows;
+    first.x += Index(r.begin) * windows.image;
+    const int rows = (r.end - r.begin) * per_image;
+    const SlidingRows a = SlidingRows::matrix(A + Index(r.begin) * per_image * lda, rows, K, lda);
+    gemm_serial(false, trans_b, rows, N, K, a, 0, 0, B, ldb, nullptr, 0, true, {}, &first);
   });
 }
 

@@ -122,6 +122,18 @@ void pad_images(const Window2D& g, const float* x, int Hp, int Wp, float* out) {
                   out + n * out_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C);
 }
 
+void crop_images(const Window2D& g, const float* padded, int Hp, int Wp, float* x) {
+  const long C = g.C, in_image = long(g.H) * g.W * C, out_image = long(Hp) * Wp * C;
+  // Pixels pad_images left out (past Hp x Wp: under no window) get no gradient.
+  std::fill(x, x + g.N * in_image, 0.0f);
+  const int rows = std::min(g.H, Hp - g.pad_top), cols = std::min(g.W, Wp - g.pad_left);
+  if (rows <= 0 || cols <= 0) return;
+  for (int n = 0; n < g.N; ++n)
+    for (int iy = 0; iy < rows; ++iy)
+      std::copy_n(padded + n * out_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C, cols * C,
+                  x + n * in_image + iy * g.W * C);
+}
+
 void conv2d_forward_naive(const Window2D& g, int F, const float* x, const float* kernel,
                           const float* bias, float* y) {
   for (int n = 0; n < g.N; ++n)

@@ -41,6 +41,9 @@ SlidingRows window_rows(const Window2D& g, const float* x, int H, int W);
 // everything else is zero; pixels past Hp x Wp (never under a window) are left out.
 void pad_images(const Window2D& g, const float* x, int Hp, int Wp, float* out);
 
+// The inverse: x (N, H, W, C) = the interior of padded (N, Hp, Wp, C), as pad_images placed it.
+void crop_images(const Window2D& g, const float* padded, int Hp, int Wp, float* x);
+
 // Direct 7-loop convolution, the reference im2col + gemm is tested against.
 // kernel (kh, kw, C, F), bias (F) or nullptr, y (N, OH, OW, F).
 void conv2d_forward_naive(const Window2D& g, int F, const float* x, const float* kernel,

@@ -137,14 +137,37 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
     column_sums(dz, std::size_t(rows), std::size_t(filters_), grad_bias_.data());
   }
   if (input_gradient_needed_) {
-    // dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C), summed back into pixels.
+    ensure_shape(dx_, {std::size_t(g_.N), std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)});
+    input_gradient(dz);
+  }
+  return dx_;
+}
+
+// dx = col2im(dcols), dcols (rows, kh*kw*C) = dz (rows, F) . kernel^T (F, kh*kw*C). Where a
+// kernel row is a multiple of 8 floats, the gemm adds its tiles straight into dx's windows
+// (into a padded dx, cropped after, when there is padding); otherwise dcols is written out and
+// col2im sums it back.
+void Conv2D::input_gradient(const float* dz) {
+  const int rows = g_.rows(), patch = g_.patch();
+  if ((g_.kw * g_.C) % 8 != 0) {
     ensure_shape(dcols_, {std::size_t(rows), std::size_t(patch)});
     gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, dcols_.data(),
          patch, false);
-    ensure_shape(dx_, {std::size_t(g_.N), std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)});
     col2im(g_, dcols_.data(), dx_.data());
+    return;
   }
-  return dx_;
+  Tensor* target = &dx_;
+  int H = g_.H, W = g_.W;
+  if (needs_padding(g_)) {
+    H = padded_height(g_), W = padded_width(g_);
+    ensure_shape(dx_padded_,
+                 {std::size_t(g_.N), std::size_t(H), std::size_t(W), std::size_t(g_.C)});
+    target = &dx_padded_;
+  }
+  std::fill(target->begin(), target->end(), 0.0f);
+  gemm_into_windows(rows, patch, filters_, dz, filters_, true, kernel_.data(), filters_,
+                    window_rows(g_, target->data(), H, W));
+  if (target != &dx_) crop_images(g_, dx_padded_.data(), H, W, dx_.data());
 }
 
 std::vector<Param> Conv2D::params() {

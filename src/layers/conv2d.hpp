@@ -4,8 +4,8 @@
 //           bias (F) zeros
 //   OH, OW follow TensorFlow's 'valid' / 'same' rules (kernels/geometry.hpp).
 // Computed as gemms over the input read in place as im2col's matrix (SlidingRows): forward (NN)
-// and the kernel gradient (TN) never copy the windows out; the input gradient is one NT gemm
-// into dcols, summed back into pixels by col2im.
+// and the kernel gradient (TN) never copy the windows out, and the input gradient (NT) adds its
+// tiles straight back into dx's windows (gemm_into_windows), so no im2col buffer exists.
 #pragma once
 
 #include "kernels/gemm.hpp"
@@ -43,11 +43,13 @@ class Conv2D : public Layer {
   Tensor kernel_, bias_;  // (kh, kw, C, F), (F)
   Tensor grad_kernel_, grad_bias_;
   SlidingRows input_rows(const Tensor& x);
+  void input_gradient(const float* dz);
 
   const Tensor* x_ = nullptr;  // (N, H, W, C), kept from forward
   Tensor x_padded_;            // x with its padding pixels, when it has any
   SlidingRows rows_{};         // x (or x_padded_) as im2col's matrix, from forward
-  Tensor dcols_;               // (N*OH*OW, kh*kw*C) dL/dcols
+  Tensor dcols_;               // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
+  Tensor dx_padded_;           // dL/dx_padded_, when there is padding
   Tensor y_;                   // (N, OH, OW, F)
   Tensor dz_;                  // (N*OH*OW, F) gradient before the activation
   Tensor dx_;                  // (N, H, W, C)

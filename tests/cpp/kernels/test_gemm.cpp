@@ -119,6 +119,10 @@ TEST_CASE("gemm is right on the model's layer shapes and across cache blocks") {
   check_gemm(true, false, 800, 128, 32, 0, false, rng);
   check_gemm(false, true, 32, 800, 128, 0, false, rng);
   check_gemm(true, true, 131, 517, 777, 3, true, rng);
+  // B read in place (M <= 64, whole strips): a first layer's kernel gradient (M = 9 taps) and a
+  // Dense forward pass, across K blocks and with gaps after each row of B.
+  check_gemm(true, false, 9, 32, 2000, 3, false, rng);
+  check_gemm(false, false, 64, 24, 900, 1, true, rng, true, true);
 }
 
 TEST_CASE("the fused bias + ReLU epilogue matches bias and ReLU applied after gemm_naive") {

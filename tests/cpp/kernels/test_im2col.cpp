@@ -191,3 +191,42 @@ TEST_CASE("pad_images puts x inside a zero border by hand") {
   pad_images(g, x.data(), 4, 4, out.data());
   CHECK(out == std::vector<float>{0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
 }
+
+TEST_CASE("gemm_into_windows equals col2im of gemm_naive's dcols") {
+  // dx = col2im(dz . kernel^T), with the product added straight into the (padded) dx windows.
+  Rng rng(9);
+  for (int threads : {1, max_threads()}) {
+    CAPTURE(threads);
+    const int saved = num_threads();
+    set_num_threads(threads);
+    for_each_window(
+        [&](const Window2D& g) {
+          if (g.kw * g.C % 8 != 0) return;  // the contract: a kernel row of whole tiles
+          const int F = 6, rows = g.rows(), patch = g.patch();
+          const auto dz = random_vector(std::size_t(rows) * F, rng);
+          const auto kernel = random_vector(std::size_t(patch) * F, rng);
+          std::vector<float> dcols(std::size_t(rows) * patch), bound_cols(dcols.size());
+          gemm_naive(false, true, rows, patch, F, dz.data(), F, kernel.data(), F, dcols.data(),
+                     patch, false);
+          gemm_naive(false, true, rows, patch, F, absolute(dz).data(), F, absolute(kernel).data(),
+                     F, bound_cols.data(), patch, false);
+          const std::size_t pixels = std::size_t(g.N) * g.H * g.W * g.C;
+          std::vector<float> want(pixels), bound(pixels), dx(pixels, std::nanf(""));
+          col2im(g, dcols.data(), want.data());
+          col2im(g, bound_cols.data(), bound.data());
+          const int H = padded_height(g), W = padded_width(g);
+          std::vector<float> padded(std::size_t(g.N) * H * W * g.C, 0.0f);
+          gemm_into_windows(rows, patch, F, dz.data(), F, true, kernel.data(), F,
+                            window_rows(g, padded.data(), H, W));
+          crop_images(g, padded.data(), H, W, dx.data());
+          // Each pixel sums up to kh * kw products of F terms each.
+          const int terms = g.kh * g.kw * F;
+          int bad = 0;
+          for (std::size_t i = 0; i < pixels; ++i)
+            if (!(std::fabs(dx[i] - want[i]) <= (terms + 2) * FLT_EPSILON * bound[i])) ++bad;
+          CHECK(bad == 0);
+        },
+        {8, 16, 64});
+    set_num_threads(saved);
+  }
+}

@@ -146,18 +146,22 @@ TEST_CASE("conv2d kernel is glorot uniform over kh*kw*C in and kh*kw*F out, bias
 }
 
 TEST_CASE("conv2d gradients match finite differences for every padding, stride and activation") {
-  for (auto padding : {Padding::valid, Padding::same})
-    for (int stride : {1, 2})
-      for (auto act : {ActivationFn::linear, ActivationFn::tanh}) {
-        CAPTURE(padding == Padding::same);
-        CAPTURE(stride);
-        CAPTURE(activation_name(act));
-        Rng rng(11);
-        Conv2D layer("conv2d", 3, 3, 3, stride, stride, padding, act);
-        const Shape out = layer.build({6, 5, 2}, rng);
-        *layer.params()[1].value = random_tensor({3}, rng, -0.5f, 0.5f);
-        testing::check_layer_gradients(layer, random_tensor({2, 6, 5, 2}, rng));
-      }
+  // C = 2: dx through dcols + col2im; C = 8 (a kernel row of 24 floats): the fused
+  // gemm_into_windows path, through a padded dx for 'same'.
+  for (std::size_t C : {2, 8})
+    for (auto padding : {Padding::valid, Padding::same})
+      for (int stride : {1, 2})
+        for (auto act : {ActivationFn::linear, ActivationFn::tanh}) {
+          CAPTURE(C);
+          CAPTURE(padding == Padding::same);
+          CAPTURE(stride);
+          CAPTURE(activation_name(act));
+          Rng rng(11);
+          Conv2D layer("conv2d", 3, 3, 3, stride, stride, padding, act);
+          const Shape out = layer.build({6, 5, C}, rng);
+          *layer.params()[1].value = random_tensor({3}, rng, -0.5f, 0.5f);
+          testing::check_layer_gradients(layer, random_tensor({2, 6, 5, C}, rng));
+        }
 }
 
 TEST_CASE(
@@ -188,8 +192,8 @@ TEST_CASE("conv2d relu gradients match finite differences away from the kink") {
 TEST_CASE("conv2d backward overwrites gradients and can run twice after one forward") {
   Rng rng(19);
   Conv2D layer("conv2d", 3, 3, 3, 1, 1, Padding::same, ActivationFn::tanh);
-  layer.build({4, 5, 2}, rng);
-  const Tensor x = random_tensor({2, 4, 5, 2}, rng);
+  layer.build({4, 5, 8}, rng);
+  const Tensor x = random_tensor({2, 4, 5, 8}, rng);
   const Tensor dy = random_tensor({2, 4, 5, 3}, rng);
   layer.forward(x, Mode::training);
   const Tensor dx1 = layer.backward(dy);
