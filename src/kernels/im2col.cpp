@@ -23,52 +23,19 @@ inline Span valid_taps(int ix0, int k, int size) {
 
 }  // namespace
 
-// One copy per window row instead of one per pixel: with C = 1 (the first layer) per-pixel memcpy
-// calls dominated, and spans halve im2col's time there (col2im: -35%). The spans are copied
-// inline (copy_short): a 3-float run through memcpy was still mostly call overhead, and windows
-// wholly inside the image (all of them with 'valid' padding) skip the zero-fill bookkeeping.
-//
-// Threads: the output lines (n, oy) are cut into one run per thread; each writes its own rows of
-// cols, so the result does not depend on the split.
+// The plain loop: convolution no longer runs through im2col (gemm reads the windows in place,
+// window_rows), so this is the reference that path is tested against.
 void im2col(const Window2D& g, const float* x, float* cols) {
-  const int lines = g.N * g.OH;
-  const int chunks = chunks_for(long(lines) * g.OW * g.patch(), lines);
-  parallel_for(chunks, [&](int chunk) {
-    const Range r = chunk_range(lines, chunks, chunk);
-    im2col_lines(g, x, cols, r.begin, r.end);
-  });
-}
-
-void im2col_lines(const Window2D& g, const float* x, float* cols, int line_begin, int line_end) {
-  const int patch = g.patch();
-  const int row_len = g.kw * g.C;
-  const long image = static_cast<long>(g.H) * g.W * g.C, line = static_cast<long>(g.W) * g.C;
-  float* row = cols + long(line_begin) * g.OW * patch;
-  for (int l = line_begin; l < line_end; ++l) {
-    const int n = l / g.OH, oy = l % g.OH;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const bool rows_inside = iy0 >= 0 && iy0 + g.kh <= g.H;
-    for (int ox = 0; ox < g.OW; ++ox, row += patch) {
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      const Span s = valid_taps(ix0, g.kw, g.W);
-      if (rows_inside && s.lo == 0 && s.hi == g.kw) {
-        const float* src = x + n * image + iy0 * line + long(ix0) * g.C;
-        for (int ky = 0; ky < g.kh; ++ky) copy_short(row + ky * row_len, src + ky * line, row_len);
-        continue;
-      }
-      for (int ky = 0; ky < g.kh; ++ky) {
-        const int iy = iy0 + ky;
-        float* dst = row + ky * row_len;
-        if (iy < 0 || iy >= g.H) {
-          std::fill(dst, dst + row_len, 0.0f);
-          continue;
+  for (int r = 0; r < g.rows(); ++r) {
+    const int n = r / (g.OH * g.OW), oy = r / g.OW % g.OH, ox = r % g.OW;
+    for (int ky = 0; ky < g.kh; ++ky)
+      for (int kx = 0; kx < g.kw; ++kx)
+        for (int c = 0; c < g.C; ++c) {
+          const int iy = oy * g.stride_h - g.pad_top + ky, ix = ox * g.stride_w - g.pad_left + kx;
+          const bool inside = iy >= 0 && iy < g.H && ix >= 0 && ix < g.W;
+          cols[(long(r) * g.kh * g.kw + ky * g.kw + kx) * g.C + c] =
+              inside ? x[((long(n) * g.H + iy) * g.W + ix) * g.C + c] : 0.0f;
         }
-        const float* src = x + n * image + iy * line + long(ix0 + s.lo) * g.C;
-        std::fill(dst, dst + s.lo * g.C, 0.0f);
-        copy_short(dst + s.lo * g.C, src, std::size_t(s.hi - s.lo) * g.C);
-        std::fill(dst + s.hi * g.C, dst + row_len, 0.0f);
-      }
-    }
   }
 }
 

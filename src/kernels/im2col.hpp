@@ -10,10 +10,8 @@
 
 namespace convlab {
 
+// The reference for window_rows: convolutions read their windows in place instead.
 void im2col(const Window2D& g, const float* x, float* cols);
-// The rows of output lines (n, oy) = line_begin .. line_end - 1 (line = n * OH + oy): one
-// thread's share of im2col.
-void im2col_lines(const Window2D& g, const float* x, float* cols, int line_begin, int line_end);
 
 // The adjoint of im2col: sums every column entry back into the pixel it came from.
 // Overwrites dx (N, H, W, C).
