@@ -455,6 +455,9 @@ void gemm_into_windows(int M, int N, int K, const float* A, int lda, bool trans_
     if (r.begin >= r.end) return;
     SlidingRows first = windows;
     first.x += Index(r.begin) * windows.image;
+    // The images start from zero, cleared here so each thread clears its own.
+    float* target = const_cast<float*>(first.x);
+    std::fill(target, target + Index(r.end - r.begin) * windows.image, 0.0f);
     const int rows = (r.end - r.begin) * per_image;
     const SlidingRows a = SlidingRows::matrix(A + Index(r.begin) * per_image * lda, rows, K, lda);
     gemm_serial(false, trans_b, rows, N, K, a, 0, 0, B, ldb, nullptr, 0, true, {}, &first);

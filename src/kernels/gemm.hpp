@@ -43,9 +43,10 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue = {});
 
 // The other way round, for a convolution's input gradient: C(M, N) = A(M, K) op(B)(K, N) is
-// added into the windows it came from, windows(i, j) += C(i, j), without writing C out (col2im
-// fused into the gemm's write-back). Needs windows.seg_len a multiple of 8 (a tile's 8 columns
-// then stay in one kernel row) and M a whole number of images (OH * OW rows each).
+// summed into the windows it came from, windows(i, j) += C(i, j), over images that start from
+// zero (it overwrites them), without writing C out: col2im fused into the gemm's write-back. Needs
+// windows.seg_len a multiple of 8 (a tile's 8 columns then stay in one kernel row) and M a whole
+// number of images (OH * OW rows each).
 void gemm_into_windows(int M, int N, int K, const float* A, int lda, bool trans_b, const float* B,
                        int ldb, const SlidingRows& windows);
 

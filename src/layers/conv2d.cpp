@@ -164,7 +164,6 @@ void Conv2D::input_gradient(const float* dz) {
                  {std::size_t(g_.N), std::size_t(H), std::size_t(W), std::size_t(g_.C)});
     target = &dx_padded_;
   }
-  std::fill(target->begin(), target->end(), 0.0f);
   gemm_into_windows(rows, patch, filters_, dz, filters_, true, kernel_.data(), filters_,
                     window_rows(g_, target->data(), H, W));
   if (target != &dx_) crop_images(g_, dx_padded_.data(), H, W, dx_.data());

@@ -215,7 +215,7 @@ TEST_CASE("gemm_into_windows equals col2im of gemm_naive's dcols") {
           col2im(g, dcols.data(), want.data());
           col2im(g, bound_cols.data(), bound.data());
           const int H = padded_height(g), W = padded_width(g);
-          std::vector<float> padded(std::size_t(g.N) * H * W * g.C, 0.0f);
+          std::vector<float> padded(std::size_t(g.N) * H * W * g.C, std::nanf(""));  // overwritten
           gemm_into_windows(rows, patch, F, dz.data(), F, true, kernel.data(), F,
                             window_rows(g, padded.data(), H, W));
           crop_images(g, padded.data(), H, W, dx.data());
