@@ -90,7 +90,7 @@ void Trainer::stage(const float* x, const float* y, std::size_t n, std::size_t y
     throw Error("labels: expected " + std::to_string(n * width) + " target values for " +
                 std::to_string(n) + " samples, got " + std::to_string(y_size));
   }
-  ensure_shape(x_, batched(n, model_->input_shape()));
+  ensure_batched(x_, n, model_->input_shape());
   std::memcpy(x_.data(), x, sizeof(float) * x_.size());
   y_.assign(y, y + y_size);
 }
@@ -173,7 +173,7 @@ const Tensor& Trainer::layer_output(const float* x, std::size_t n, std::size_t l
     throw Error("layer_output: layer index " + std::to_string(layer) +
                 " is out of range (the model has " + std::to_string(model_->size()) + " layers)");
   if (n == 0) throw Error("data: the batch is empty");
-  ensure_shape(x_, batched(n, model_->input_shape()));
+  ensure_batched(x_, n, model_->input_shape());
   std::memcpy(x_.data(), x, sizeof(float) * x_.size());
   return model_->forward(x_, Mode::inference, layer);
 }
@@ -215,14 +215,17 @@ StepStats Trainer::train_step() {
   if (it == data_.end()) throw Error("train: no training data was loaded");
   const Dataset& d = it->second;
   if (epoch_ < 0 || cursor_ >= order_.size()) {  // a new epoch
-    order_ = shuffle_ ? rng_.permutation(uint32_t(d.size())) : std::vector<uint32_t>(d.size());
-    if (!shuffle_)
+    if (shuffle_) {
+      rng_.permutation(uint32_t(d.size()), order_);
+    } else {
+      order_.resize(d.size());
       for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    }
     cursor_ = 0;
     ++epoch_;
   }
   const std::size_t n = std::min(batch_size_, order_.size() - cursor_);
-  ensure_shape(x_, batched(n, model_->input_shape()));
+  ensure_batched(x_, n, model_->input_shape());
   y_.resize(n * d.target_width());
   d.gather(order_.data() + cursor_, n, x_.data(), y_.data());
   const int batch = int(cursor_ / batch_size_);

@@ -54,10 +54,15 @@ class Rng {
 
   // Fisher-Yates permutation of 0..n-1.
   std::vector<uint32_t> permutation(uint32_t n) {
-    std::vector<uint32_t> p(n);
+    std::vector<uint32_t> p;
+    permutation(n, p);
+    return p;
+  }
+  // The same into p, reusing its memory (an epoch's reshuffle allocates nothing).
+  void permutation(uint32_t n, std::vector<uint32_t>& p) {
+    p.resize(n);
     for (uint32_t i = 0; i < n; ++i) p[i] = i;
     for (uint32_t i = n; i > 1; --i) std::swap(p[i - 1], p[below(i)]);
-    return p;
   }
 
  private:

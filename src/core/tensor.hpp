@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <vector>
 #include <xtensor/xarray.hpp>
@@ -34,6 +35,19 @@ inline Shape batched(std::size_t n, const Shape& s) {
 // Resizes only when the shape changes, so steady-state training steps do not allocate.
 inline void ensure_shape(Tensor& t, const Shape& s) {
   if (!std::equal(t.shape().begin(), t.shape().end(), s.begin(), s.end())) t.resize(s);
+}
+// The same for a braced shape, {n, h, w, c}: compared in place, so a call that changes nothing
+// does not even build a Shape (a heap vector).
+inline void ensure_shape(Tensor& t, std::initializer_list<std::size_t> s) {
+  if (!std::equal(t.shape().begin(), t.shape().end(), s.begin(), s.end())) t.resize(Shape(s));
+}
+
+// ensure_shape(t, batched(n, sample)) without building the Shape when nothing changes.
+inline void ensure_batched(Tensor& t, std::size_t n, const Shape& sample) {
+  const auto& shape = t.shape();
+  if (shape.size() != sample.size() + 1 || shape[0] != n ||
+      !std::equal(sample.begin(), sample.end(), shape.begin() + 1))
+    t.resize(batched(n, sample));
 }
 
 // "(None, 26, 26, 32)" as Keras prints an output shape.

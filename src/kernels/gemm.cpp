@@ -57,9 +57,12 @@ constexpr int kInPlaceRows = 64;
 
 using Scratch = std::vector<float, xsimd::aligned_allocator<float>>;
 
-// Grows only, so a training loop's steady-state calls never allocate.
+// Grows only, so a training loop's steady-state calls never allocate. The first call in a
+// thread takes the largest block any kernel-row size up to KC needs (KC x NC), not just what
+// it asked for: threads claim chunks dynamically, so a thread may meet its largest shape only
+// after training has started, and a step must not allocate then.
 float* scratch(Scratch& s, Index n) {
-  if (Index(s.size()) < n) s.resize(n);
+  if (Index(s.size()) < n) s.resize(std::max(n, Index(KC) * NC));
   return s.data();
 }
 
