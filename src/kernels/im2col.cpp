@@ -78,27 +78,36 @@ SlidingRows window_rows(const Window2D& g, const float* x, int H, int W) {
           g.kw * g.C, line};
 }
 
-void pad_images(const Window2D& g, const float* x, int Hp, int Wp, float* out) {
-  const long C = g.C, in_image = long(g.H) * g.W * C, out_image = long(Hp) * Wp * C;
-  std::fill(out, out + g.N * out_image, 0.0f);
+namespace {
+
+// Calls copy(x_offset, padded_offset, floats) for each image row x shares with its padded copy
+// (pixel (iy, ix) of x sits at (iy + pad_top, ix + pad_left) there).
+template <class Copy>
+void for_each_shared_row(const Window2D& g, int Hp, int Wp, Copy copy) {
+  const long C = g.C, image = long(g.H) * g.W * C, padded_image = long(Hp) * Wp * C;
   const int rows = std::min(g.H, Hp - g.pad_top), cols = std::min(g.W, Wp - g.pad_left);
   if (rows <= 0 || cols <= 0) return;
   for (int n = 0; n < g.N; ++n)
     for (int iy = 0; iy < rows; ++iy)
-      std::copy_n(x + n * in_image + iy * g.W * C, cols * C,
-                  out + n * out_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C);
+      copy(n * image + iy * g.W * C,
+           n * padded_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C, cols * C);
+}
+
+}  // namespace
+
+void pad_images(const Window2D& g, const float* x, int Hp, int Wp, float* out) {
+  std::fill(out, out + g.N * long(Hp) * Wp * g.C, 0.0f);
+  for_each_shared_row(g, Hp, Wp, [&](long at_x, long at_padded, long n) {
+    std::copy_n(x + at_x, n, out + at_padded);
+  });
 }
 
 void crop_images(const Window2D& g, const float* padded, int Hp, int Wp, float* x) {
-  const long C = g.C, in_image = long(g.H) * g.W * C, out_image = long(Hp) * Wp * C;
   // Pixels pad_images left out (past Hp x Wp: under no window) get no gradient.
-  std::fill(x, x + g.N * in_image, 0.0f);
-  const int rows = std::min(g.H, Hp - g.pad_top), cols = std::min(g.W, Wp - g.pad_left);
-  if (rows <= 0 || cols <= 0) return;
-  for (int n = 0; n < g.N; ++n)
-    for (int iy = 0; iy < rows; ++iy)
-      std::copy_n(padded + n * out_image + ((iy + g.pad_top) * long(Wp) + g.pad_left) * C, cols * C,
-                  x + n * in_image + iy * g.W * C);
+  std::fill(x, x + g.N * long(g.H) * g.W * g.C, 0.0f);
+  for_each_shared_row(g, Hp, Wp, [&](long at_x, long at_padded, long n) {
+    std::copy_n(padded + at_padded, n, x + at_x);
+  });
 }
 
 void conv2d_forward_naive(const Window2D& g, int F, const float* x, const float* kernel,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "test_models.hpp"
 #include "trainer.hpp"
 
 extern "C" {
@@ -62,12 +63,7 @@ using namespace convlab;
 TEST_CASE("a training step allocates nothing once the first steps have sized every buffer") {
   // The lab CNN with adam, batch 32, over 96 random 28x28 images: three batches an epoch, so
   // the counted steps cross epoch boundaries (the reshuffle) too.
-  const char* lab = R"({"input_shape": [28, 28, 1], "layers": [
-    {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-    {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-    "Flatten", {"Dense": {"units": 128, "activation": "relu"}},
-    {"Dense": {"units": 10, "activation": "softmax"}}]})";
-  Trainer t(lab, 1);
+  Trainer t(testing::kLabModel, 1);
   t.compile("adam", "sparse_categorical_crossentropy");
   Rng rng(2);
   std::vector<float> x(96 * 784), y(96);

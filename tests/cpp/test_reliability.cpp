@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "error_of.hpp"
 #include "model/keras_config.hpp"
+#include "test_models.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
@@ -65,22 +66,17 @@ TEST_CASE("a model too large for memory is refused with its size, before allocat
 }
 
 TEST_CASE("the memory estimate for the lab model lies between its weights and 64 MB") {
-  const char* lab = R"({"input_shape": [28, 28, 1], "layers": [
-    {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-    {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-    "Flatten", {"Dense": {"units": 128, "activation": "relu"}},
-    {"Dense": {"units": 10, "activation": "softmax"}}]})";
   // 104,938 weights x 4 copies, plus batch-32 buffers (conv2's im2col alone: 32*11*11*288).
   const double weights_bytes = 104938.0 * 4 * 4;
   // Read the estimate through a tighter limit: 2 MB is too little, and it is well under 64 MB.
   set_model_memory_limit_mb(2);
-  const std::string small = build_error(lab);
+  const std::string small = build_error(testing::kLabModel);
   set_model_memory_limit_mb(kDefaultModelMemoryLimitMb);
   CHECK(small.rfind("model: needs about ", 0) == 0);
   const double mb = std::stod(small.substr(std::strlen("model: needs about ")));
   CHECK(mb * 1024 * 1024 > weights_bytes);
   CHECK(mb < 64);
-  CHECK(build_error(lab) == "no error");
+  CHECK(build_error(testing::kLabModel) == "no error");
 }
 
 TEST_CASE("kernels and pools larger than their input say so, with the output size") {

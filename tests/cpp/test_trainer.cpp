@@ -7,6 +7,7 @@
 #include "data/idx.hpp"
 #include "error_of.hpp"
 #include "test_files.hpp"
+#include "test_models.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
@@ -14,12 +15,6 @@ using namespace convlab;
 using convlab::testing::error_of;
 
 namespace {
-
-const char* kLab = R"({"input_shape": [28, 28, 1], "layers": [
-  {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-  {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
-  "Flatten", {"Dense": {"units": 128, "activation": "relu"}},
-  {"Dense": {"units": 10, "activation": "softmax"}}]})";
 
 const char* kSmall = R"({"input_shape": [6, 6, 1], "layers": [
   {"Conv2D": {"filters": 3, "kernel_size": 3, "activation": "relu", "padding": "same"}},
@@ -181,7 +176,7 @@ TEST_CASE("trainer errors say what is wrong") {
 TEST_CASE("the lab CNN learns real Fashion-MNIST: loss falls, accuracy far above chance") {
   // 2,048 training images, one epoch of 64 batches of 32 (seeded), then 1,000 test images.
   FashionSlice data = fashion_slice(2048, 1000);
-  Trainer t(kLab, 1);
+  Trainer t(testing::kLabModel, 1);
   t.compile("adam", "sparse_categorical_crossentropy");
   t.set_data("train", std::move(data.train));
   t.set_data("test", std::move(data.test));
