@@ -22,6 +22,7 @@ fi
 # --- Reliability builds (issue 8), with --checks:
 #   build/asan: the native unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (-O1:
 #               the sanitizers' checks dominate, and -O3 only slows the build down);
+#   build/tsan: the native unit tests under ThreadSanitizer, run on 2 threads (-O1 likewise);
 #   build/fuzz: the libFuzzer harnesses of tests/fuzz/, built with clang-14.
 if [ "${1:-}" = "--checks" ]; then
   if [ ! -f build/asan/CMakeCache.txt ]; then
@@ -29,6 +30,11 @@ if [ "${1:-}" = "--checks" ]; then
       -DCONVLAB_SANITIZE=ON >/dev/null
   fi
   cmake --build build/asan -j"$JOBS"
+  if [ ! -f build/tsan/CMakeCache.txt ]; then
+    cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DCONVLAB_TSAN=ON >/dev/null
+  fi
+  cmake --build build/tsan -j"$JOBS"
   if [ ! -f build/fuzz/CMakeCache.txt ]; then
     CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCONVLAB_FUZZ=ON >/dev/null

@@ -11,6 +11,7 @@ import { confusionMatrix, perClassAccuracy, misclassified, drawConfusion, drawPe
 import { createExperimentsTable, architectureString } from './ui/experiments.mjs';
 import { createRunsPanel } from './ui/runs_panel.mjs';
 import { configFromHash, shareSetup, PANELS } from './embed/config.mjs';
+import { createHeartbeat } from './worker/heartbeat.mjs';
 
 const $ = (id) => document.getElementById(id);
 const MAP_REFRESH_MS = 2000;  // live feature maps while training: cheap, but not every batch
@@ -30,20 +31,40 @@ function status(text) { $('status').textContent = text; }
 // ---- worker ----------------------------------------------------------------------------------
 
 function startWorker() {
-  app.worker = new Worker(new URL('./worker/train_worker.mjs', import.meta.url), { type: 'module' });
-  app.worker.onmessage = (e) => onEvent(e.data);
-  app.worker.onerror = (e) => {
+  const worker = new Worker(new URL('./worker/train_worker.mjs', import.meta.url), { type: 'module' });
+  app.worker = worker;
+  // A replaced worker's last queued messages (a 'state', a late 'progress') are ignored: they
+  // would restart the heartbeat on, or change the state of, the fresh worker.
+  worker.onmessage = (e) => {
+    if (worker !== app.worker) return;
+    app.heartbeat.alive();
+    onEvent(e.data);
+  };
+  worker.onerror = (e) => {
     e.preventDefault?.();
-    // The page keeps its curves, summary and experiments; a new worker takes over.
-    app.workerFailure = e.message ?? 'unknown error';
-    status(`The training worker failed (${app.workerFailure}). Your curves and results are kept; starting a fresh worker…`);
-    app.worker.terminate();
-    app.ready = false;
-    setState('starting');
-    startWorker();
-    if (app.parsed) send({ type: 'build', config: app.parsed.config, seed: seed() });
+    if (worker === app.worker) workerFailed(e.message ?? 'unknown error');
   };
 }
+
+// A worker that raised an error, or stopped answering the heartbeat (killed, or stuck in a loop:
+// neither raises an error). The page keeps its curves, summary and experiments; a new worker
+// takes over.
+function workerFailed(reason) {
+  app.workerFailure = reason;
+  status(`The training worker failed (${app.workerFailure}). Your curves and results are kept; starting a fresh worker…`);
+  app.worker.terminate();
+  app.ready = false;
+  setState('starting');
+  startWorker();
+  if (app.parsed) send({ type: 'build', config: app.parsed.config, seed: seed() });
+}
+
+// While a job runs, the page pings the worker (worker/heartbeat.mjs): 20 s without any answer
+// and it counts as dead. window.convlab.heartbeat.timeoutMs changes the limit (tests).
+app.heartbeat = createHeartbeat({
+  ping: (seq) => send({ type: 'ping', seq }),
+  onDead: (ms) => workerFailed(`it stopped answering for ${Math.round(ms / 1000)} s`),
+});
 
 const send = (msg) => app.worker.postMessage(msg);
 
@@ -162,6 +183,8 @@ function onEvent(m) {
 
 function setState(state) {
   app.state = state;
+  if (state === 'training' || state === 'paused') app.heartbeat.start();
+  else app.heartbeat.stop();
   updateButtons();
 }
 

@@ -15,7 +15,7 @@ const SHELL = [
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
   'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
-  'worker/handler.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
+  'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
   'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.

@@ -17,6 +17,8 @@ namespace convlab {
 
 namespace {
 std::atomic<int> g_threads{max_threads()};
+std::atomic<long> g_min_parallel_work{kDefaultMinParallelWork};
+std::atomic<long> g_pool_jobs{0};
 }  // namespace
 
 int num_threads() {
@@ -25,6 +27,18 @@ int num_threads() {
 
 void set_num_threads(int n) {
   g_threads.store(std::clamp(n, 1, max_threads()), std::memory_order_relaxed);
+}
+
+long min_parallel_work() {
+  return g_min_parallel_work.load(std::memory_order_relaxed);
+}
+
+void set_min_parallel_work(long work) {
+  g_min_parallel_work.store(std::max(0L, work), std::memory_order_relaxed);
+}
+
+long pool_jobs() {
+  return g_pool_jobs.load(std::memory_order_relaxed);
 }
 
 #if CONVLAB_HAS_THREADS
@@ -58,6 +72,7 @@ class Pool {
   bool run(int n, ChunkFn fn, void* ctx) {
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     if (!helper_.joinable()) helper_ = std::thread([this] { helper_loop(); });
+    g_pool_jobs.fetch_add(1, std::memory_order_relaxed);
     fn_ = fn, ctx_ = ctx;
     n_.store(n, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);

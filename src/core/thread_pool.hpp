@@ -33,6 +33,17 @@ constexpr int max_threads() {
 int num_threads();
 void set_num_threads(int n);
 
+// Work (as chunks_for counts it) below which chunks_for keeps a kernel on one thread; 32768 by
+// default. Tests set 0 so that even their tiny tensors are split between the two threads.
+// (GEMM decides its own split: src/kernels/gemm.cpp.)
+constexpr long kDefaultMinParallelWork = 32768;
+long min_parallel_work();
+void set_min_parallel_work(long work);
+
+// How many jobs the helper pool has run since the process started (parallel_for calls that were
+// actually shared between threads): lets tests check that the threaded paths ran at all.
+long pool_jobs();
+
 namespace detail {
 using ChunkFn = void (*)(void* ctx, int chunk);
 void parallel_for(int n_chunks, ChunkFn fn, void* ctx);
@@ -60,9 +71,9 @@ void parallel_for(int n_chunks, F&& f) {
 // holds up at most one small chunk while the other takes the rest.
 constexpr int kChunksPerThread = 4;
 inline int chunks_for(long work, long units) {
-  if (max_threads() == 1 || work < 32768) return 1;
+  if (max_threads() == 1) return 1;
   const int threads = num_threads();
-  if (threads == 1) return 1;
+  if (threads == 1 || work < min_parallel_work()) return 1;
   const long chunks = kChunksPerThread * threads;
   return int(units < chunks ? (units < 1 ? 1 : units) : chunks);
 }

@@ -1,7 +1,8 @@
 // Faults and long runs on the trainer page (headless Chromium, strict CSP): a training worker
-// that dies mid-run, a model config that fails to build, and 50 train/stop/reset cycles with
-// the worker's wasm heap and the page's JS heap held within a fixed bound. CONVLAB_LONG=1 adds
-// the full 5-epoch lab run (minutes; kept out of CI's default run).
+// that dies mid-run (with an error event, or silently: caught by the heartbeat), a model config
+// that fails to build, and 50 train/stop/reset cycles with the worker's wasm heap and the page's
+// JS heap held within a fixed bound. CONVLAB_LONG=1 adds the full 5-epoch lab run (minutes; kept
+// out of CI's default run).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../scripts/serve.mjs';
@@ -82,6 +83,37 @@ test('a model that fails to build leaves the model in use in place', async () =>
   await page.waitForFunction(() => document.getElementById('model-error').textContent === '');
   await idle();
   await trainAndWait({ samples: 320, epochs: 1 });
+  assert.deepEqual(errors, []);
+});
+
+test('a worker that dies without an error event: the heartbeat notices, the page recovers and trains again', async () => {
+  await idle();
+  // A short watch for the test (the page's default waits 20 s for an answer).
+  await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 200, timeoutMs: 1500 }));
+  await trainAndWait({ samples: 320, epochs: 1 });  // answered pings: no false alarm
+  assert.doesNotMatch(await page.textContent('#status'), /failed/);
+  const runsBefore = await page.evaluate(() => window.convlab.runs.length);
+  const rowsBefore = await page.locator('#experiments tbody tr').count();
+  await page.fill('#samples', '60000');
+  await page.click('#train');
+  await page.waitForFunction(() => window.convlab.state === 'training' && window.convlab.run.losses.length >= 3);
+  // Killed (or stuck in a loop): it goes silent, and no 'error' event ever reaches the page.
+  const curvePoints = await page.evaluate(() => {
+    if (!window.convlab.heartbeat.running) throw new Error('no heartbeat while training');
+    window.convlab.worker.terminate();
+    return window.convlab.run.losses.length;
+  });
+  await page.waitForFunction(() => /stopped answering/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
+  await idle();
+  assert.match(await page.textContent('#status'), /^The training worker failed \(it stopped answering for \d+ s\) and was restarted.*Ready:/);
+  assert.match(await page.textContent('#summary'), /Total params: 113,386/);
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
+  assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
+  const kept = await page.evaluate(() => window.convlab.run.losses.length);
+  assert.ok(curvePoints > 0 && kept >= curvePoints, `the curve of the interrupted run is kept (${curvePoints} points before, ${kept} after)`);
+  await trainAndWait({ samples: 320, epochs: 1 });
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
+  await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 2000, timeoutMs: 20_000 }));
   assert.deepEqual(errors, []);
 });
 

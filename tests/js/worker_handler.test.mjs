@@ -84,6 +84,33 @@ test('pause, step and resume move the batch counter as expected; stop ends the r
   assert.equal(h.of('state').at(-1).state, 'idle');
 });
 
+test('pings are answered mid-run, between batches, and while paused (the page heartbeat)', async () => {
+  const h = harness();
+  await h.handle({ type: 'build', config: PRESETS.dnn, seed: 1 });
+  const running = h.handle({ type: 'train', epochs: 50, batchSize: 8 });
+  await h.next('progress');
+  // As in a Worker: each ping is a macrotask, so it is handled only when fit yields its loop.
+  const ping = (seq) => new Promise((ok) => setTimeout(() => ok(h.handle({ type: 'ping', seq })), 0));
+  const steps = [];
+  for (let seq = 1; seq <= 5; seq++) {
+    const pong = h.next('pong');
+    await ping(seq);
+    assert.deepEqual(await pong, { type: 'pong', seq });
+    steps.push(h.of('progress').at(-1).points.at(-1).step);
+    await h.next('progress', (p) => p.points.at(-1).step > steps.at(-1));  // training goes on
+  }
+  assert.equal(h.of('done').length, 0, 'every pong came during the run');
+  await h.handle({ type: 'pause' });
+  assert.equal(h.of('state').at(-1).state, 'paused');
+  const pong = h.next('pong');
+  await ping(6);
+  assert.deepEqual(await pong, { type: 'pong', seq: 6 });
+  await h.handle({ type: 'stop' });
+  await running;
+  assert.equal(h.of('pong').length, 6);
+  assert.equal(h.of('done')[0].stopReason, 'stopped');
+});
+
 test('reset returns to the same initial weights; a seed gives the same first losses', async () => {
   const first = async () => {
     const h = harness();

@@ -241,6 +241,11 @@ export function createHandler({ post, loadData, createModel }) {
       requireModel();
       post({ type: 'memory', id, wasmHeap: model.engine.heapSize() });
     },
+    // The page's heartbeat (heartbeat.mjs): answered whenever the event loop is free, which
+    // during training is between batches.
+    ping({ seq }) {
+      post({ type: 'pong', seq });
+    },
     async evaluate() {
       requireModel();
       await dataReady;

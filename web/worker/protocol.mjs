@@ -16,6 +16,8 @@
 //   kernels     {id, layer}              a Conv2D layer's kernel
 //   evaluate                             test-set loss, accuracy and predictions
 //   memory      {id}                     the engine's wasm heap size (soak tests)
+//   ping        {seq}                    are you there? Sent while training or paused
+//                                        (heartbeat.mjs); answered between batches
 //
 // Worker -> Page (events)
 //   ready    {trainCount, testCount, testLabels: Float32Array, testImages: Uint8Array, imageShape}
@@ -31,9 +33,10 @@
 //   exported {id, modelJson, weightData: ArrayBuffer}
 //   error    {message, during}            during: the command that failed
 //   memory   {id, wasmHeap}               bytes
+//   pong     {seq}                        the answer to ping {seq}
 
-export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel', 'memory'];
-export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error', 'memory'];
+export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel', 'memory', 'ping'];
+export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error', 'memory', 'pong'];
 
 export const TRAIN_DEFAULTS = Object.freeze({
   epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, threshold: null,
