@@ -412,8 +412,10 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A,
   const int m_tiles = (M + MR - 1) / MR, n_tiles = (N + NR - 1) / NR;
   // max_threads() is a constant: without threads compiled in, this is always the serial call.
   const int threads = max_threads() > 1 ? num_threads() : 1;
-  // Below ~64K multiply-adds (a few microseconds) waking the helper costs more than it saves.
-  if (threads < 2 || double(M) * N * K < 65536.0 || std::max(m_tiles, n_tiles) < 2)
+  // Below ~64K multiply-adds (a few microseconds; twice the pool's usual threshold, which tests
+  // set to 0 to split everything) waking the helper costs more than it saves.
+  if (threads < 2 || double(M) * N * K < 2.0 * double(min_parallel_work()) ||
+      std::max(m_tiles, n_tiles) < 2)
     return gemm_serial(trans_a, trans_b, M, N, K, A, 0, 0, B, ldb, C, ldc, accumulate, epilogue);
   // Split C along rows or columns, never K: every entry is then the same float sum, in the same
   // K-block order, that the one-thread call computes, so 1 and 2 threads agree bit for bit. The
