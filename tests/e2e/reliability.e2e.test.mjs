@@ -38,14 +38,20 @@ async function trainAndWait({ samples, epochs, timeout = 120_000 }) {
   await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout });
 }
 
-test('a worker that dies mid-training: the page says so, keeps its model and results, and trains again', async () => {
-  await trainAndWait({ samples: 320, epochs: 1 });
+// Starts a full-size run and returns, once it has drawn a few points of its own (the progress
+// line may still show the previous run's last batch), what the page held before it.
+async function startLongRun() {
   const runsBefore = await page.evaluate(() => window.convlab.runs.length);
   const rowsBefore = await page.locator('#experiments tbody tr').count();
   await page.fill('#samples', '60000');
   await page.click('#train');
-  // This run's own points (the progress line may still show the previous run's last batch).
   await page.waitForFunction(() => window.convlab.state === 'training' && window.convlab.run.losses.length >= 3);
+  return { runsBefore, rowsBefore };
+}
+
+test('a worker that dies mid-training: the page says so, keeps its model and results, and trains again', async () => {
+  await trainAndWait({ samples: 320, epochs: 1 });
+  const { runsBefore, rowsBefore } = await startLongRun();
   // Kill the worker as the browser would (out of memory, a crash): terminate it, then deliver
   // the error event a crashing worker raises on its Worker object.
   const curvePoints = await page.evaluate(() => {
@@ -92,11 +98,7 @@ test('a worker that dies without an error event: the heartbeat notices, the page
   await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 200, timeoutMs: 1500 }));
   await trainAndWait({ samples: 320, epochs: 1 });  // answered pings: no false alarm
   assert.doesNotMatch(await page.textContent('#status'), /failed/);
-  const runsBefore = await page.evaluate(() => window.convlab.runs.length);
-  const rowsBefore = await page.locator('#experiments tbody tr').count();
-  await page.fill('#samples', '60000');
-  await page.click('#train');
-  await page.waitForFunction(() => window.convlab.state === 'training' && window.convlab.run.losses.length >= 3);
+  const { runsBefore, rowsBefore } = await startLongRun();
   // Killed (or stuck in a loop): it goes silent, and no 'error' event ever reaches the page.
   const curvePoints = await page.evaluate(() => {
     if (!window.convlab.heartbeat.running) throw new Error('no heartbeat while training');
