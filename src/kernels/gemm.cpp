@@ -6,6 +6,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "core/thread_pool.hpp"
+#include "kernels/gemm_packing.hpp"
 
 namespace convlab {
 
@@ -40,133 +41,8 @@ void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, const float* A,
 // (a single load32_splat in wasm) whether or not A was packed, so packing it only cost a copy.
 namespace {
 
-using batch = xsimd::batch<float>;
-using Index = std::ptrdiff_t;
-constexpr int W = int(batch::size);  // 4 on sse2/sse4.1 (and thus wasm simd128)
-// 4 x 2 batches = 8 accumulators + 2 B loads + 1 A broadcast fits in 16 xmm registers; V8 has
-// 16 too, and measured 6x8 / 8x8 tiles spilled there.
-constexpr int MR = 4;
-constexpr int NR = 2 * W;
-// A KC x NR strip of B (12 KB) stays in L1 while MR x KC panels of A stream past it; MC x KC of
-// A (96 KB) and KC x NC of B (384 KB) aim at L2. KC = 384 keeps K = 288 (3x3x32) in one block;
-// timings varied by under 5% across KC 256..512 and MC 64..256.
-constexpr int KC = 384;
-constexpr int MC = 64;
-constexpr int NC = 256;
+using namespace gemm_detail;
 constexpr int kInPlaceRows = 64;
-
-using Scratch = std::vector<float, xsimd::aligned_allocator<float>>;
-
-// Grows only, so a training loop's steady-state calls never allocate. The first call in a
-// thread takes the largest block any kernel-row size up to KC needs (KC x NC), not just what
-// it asked for: threads claim chunks dynamically, so a thread may meet its largest shape only
-// after training has started, and a step must not allocate then.
-float* scratch(Scratch& s, Index n) {
-  if (Index(s.size()) < n) s.resize(std::max(n, Index(KC) * NC));
-  return s.data();
-}
-
-// In-register 4x4 transpose: r[q] lane c -> r[c] lane q.
-inline void transpose4(batch& r0, batch& r1, batch& r2, batch& r3) {
-  using dbatch = xsimd::batch<double>;
-  const auto t0 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r0, r1));  // a0 b0 a1 b1
-  const auto t1 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r0, r1));  // a2 b2 a3 b3
-  const auto t2 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r2, r3));  // c0 d0 c1 d1
-  const auto t3 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r2, r3));  // c2 d2 c3 d3
-  r0 = xsimd::bitwise_cast<batch>(xsimd::zip_lo(t0, t2));
-  r1 = xsimd::bitwise_cast<batch>(xsimd::zip_hi(t0, t2));
-  r2 = xsimd::bitwise_cast<batch>(xsimd::zip_lo(t1, t3));
-  r3 = xsimd::bitwise_cast<batch>(xsimd::zip_hi(t1, t3));
-}
-
-// Where column k of S starts within a row: segment k / seg_len, then k % seg_len into it.
-inline Index column_offset(const SlidingRows& s, int k) {
-  return Index(k / s.seg_len) * s.seg_stride + k % s.seg_len;
-}
-
-// Walks S's rows in order, one pointer step per row (a division per row would cost more than a
-// panel copy).
-class RowCursor {
- public:
-  RowCursor(const SlidingRows& s, int row) : s_(s) {
-    const int per_image = s.OH * s.OW;
-    n_ = row / per_image, oy_ = row % per_image / s.OW, ox_ = row % s.OW;
-    start_line();
-    p_ += Index(ox_) * s.step;
-  }
-  const float* get() const { return p_; }
-  void next() {
-    p_ += s_.step;
-    if (++ox_ < s_.OW) return;
-    ox_ = 0;
-    if (++oy_ == s_.OH) oy_ = 0, ++n_;
-    start_line();
-  }
-
- private:
-  void start_line() { p_ = s_.x + Index(n_) * s_.image + Index(oy_) * s_.line; }
-  const SlidingRows& s_;
-  int n_, oy_, ox_;
-  const float* p_;
-};
-
-// op(A) = S^T(c0 .. c0+mc, r0 .. r0+kc) -> MR-row panels, each k-major: panel[k * MR + r].
-// A full panel's MR values for one k are adjacent in S's row r0 + k when they lie in one
-// segment (seg_len a multiple of MR), so each is one vector copy; otherwise (a first layer's
-// kw * C = 3) they are gathered through a table of column offsets made once per call.
-void pack_a_trans(const SlidingRows& s, int c0, int mc, int r0, int kc, float* out) {
-  Index offset[MC];
-  for (int c = 0; c < mc; ++c) offset[c] = column_offset(s, c0 + c);
-  const int panels = (mc + MR - 1) / MR;
-  const bool whole = s.seg_len % MR == 0 && c0 % MR == 0;
-  RowCursor row(s, r0);
-  for (int k = 0; k < kc; ++k, row.next()) {
-    const float* src = row.get();
-    for (int q = 0; q < panels; ++q) {
-      float* dst = out + Index(q) * kc * MR + k * MR;
-      const int rows = std::min(MR, mc - q * MR);
-      if (rows == MR && whole) {
-        batch::load_unaligned(src + offset[q * MR]).store_aligned(dst);
-        continue;
-      }
-      for (int r = 0; r < MR; ++r) dst[r] = r < rows ? src[offset[q * MR + r]] : 0.0f;
-    }
-  }
-}
-
-// op(B)(p0 .. p0+kc, j0 .. j0+nc) -> NR-column strips, each stored k-major: strip[k * NR + c].
-void pack_b(bool trans, const float* B, int ldb, int p0, int kc, int j0, int nc, float* out) {
-  for (int j = 0; j < nc; j += NR, out += Index(kc) * NR) {
-    const int cols = std::min(NR, nc - j);
-    int k = 0;
-    if (cols == NR && !trans) {
-      for (const float* src = B + Index(p0) * ldb + j0 + j; k < kc; ++k, src += ldb) {
-        batch::load_unaligned(src).store_aligned(out + k * NR);
-        batch::load_unaligned(src + W).store_aligned(out + k * NR + W);
-      }
-    } else if (cols == NR) {
-      // B^T: strip column c is row j0+j+c of B; transpose 4x4 blocks of it into place.
-      for (; k + W <= kc; k += W)
-        for (int h = 0; h < NR; h += W) {
-          const float* src = B + Index(j0 + j + h) * ldb + p0 + k;
-          batch r0 = batch::load_unaligned(src), r1 = batch::load_unaligned(src + ldb);
-          batch r2 = batch::load_unaligned(src + 2 * Index(ldb));
-          batch r3 = batch::load_unaligned(src + 3 * Index(ldb));
-          transpose4(r0, r1, r2, r3);
-          float* dst = out + k * NR + h;
-          r0.store_aligned(dst), r1.store_aligned(dst + NR);
-          r2.store_aligned(dst + 2 * NR), r3.store_aligned(dst + 3 * NR);
-        }
-    }
-    for (; k < kc; ++k) {  // edge strips, and the K tail of a transposed one
-      float* dst = out + k * NR;
-      for (int c = 0; c < NR; ++c)
-        dst[c] = c >= cols ? 0.0f
-                 : trans   ? B[Index(j0 + j + c) * ldb + p0 + k]
-                           : B[Index(p0 + k) * ldb + j0 + j + c];
-    }
-  }
-}
 
 // The epilogue for one tile: bias points at the tile's first column (or is null).
 struct TileEpilogue {
