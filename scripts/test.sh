@@ -12,7 +12,7 @@ node --test tests/e2e/*.test.mjs
 
 # --- Reliability (issue 8): the native unit tests under ASan + UBSan, then under ThreadSanitizer
 # on 2 threads with every kernel split (CONVLAB_TEST_THREADS=2; the first race report fails the
-# run), then every libFuzzer harness for 45 s from its seed corpus (in parallel;
+# run), then every libFuzzer harness for 60 s from its seed corpus (in parallel;
 # CONVLAB_FUZZ_SECONDS in build/fuzz).
 sh scripts/build.sh --checks
 ctest --test-dir build/asan --output-on-failure
