@@ -11,6 +11,7 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
 fi
 cmake --build build/wasm -j"$JOBS"
 sh scripts/vendor.sh
+node scripts/embed_page.mjs  # web/embed.html from web/index.html
 
 if [ "${1:-}" = "--native" ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then

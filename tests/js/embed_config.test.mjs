@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig, configFromHash, configToHash, shareSetup, PANELS } from '../../web/embed/config.mjs';
 import { encodeRun, decodeRun, toBase64, fromBase64 } from '../../web/lib/run_file.mjs';
+import { embedPage } from '../../scripts/embed_page.mjs';
 
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -40,10 +41,17 @@ test('share gives the page link, an iframe and a custom-element snippet, all esc
 
 test('the page and the embed have the same ids, and every panel the config names exists', async () => {
   const ids = (html) => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]).sort();
-  const [index, embed] = await Promise.all([readFile(join(WEB, 'index.html'), 'utf8'), readFile(join(WEB, 'embed.html'), 'utf8')]);
+  const index = await readFile(join(WEB, 'index.html'), 'utf8');
+  const embed = embedPage(index);
+  assert.match(embed, /<body class="embed">/);
+  assert.match(embed, /<title>convlab \(embedded\)/);
   assert.deepEqual(ids(embed), ids(index));
   for (const id of Object.values(PANELS)) assert.ok(ids(index).includes(id), id);
   for (const html of [index, embed]) assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)|\sstyle=|<style/, 'no inline scripts or styles');
+});
+
+test('the embed page generator names the piece of index.html it can no longer find', () => {
+  assert.throws(() => embedPage('<!doctype html>\n<title>x</title><body>'), /^Error: embed_page: web\/index\.html has no .*h1.* any more/);
 });
 
 test('a run file round-trips, and broken ones give one clear sentence', () => {
