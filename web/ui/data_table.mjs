@@ -9,8 +9,12 @@ export function joinCurveTables(loss, accuracy) {
   };
 }
 
-export function renderTable(container, { headers, rows }) {
+// A <table> from headers and rows. A cell is a DOM node (put in as is), a number (4 decimals) or
+// text; rowHeaders makes each row's first cell its header (<th scope="row">).
+export function buildTable({ headers, rows, caption, className, rowHeaders = false }) {
   const t = document.createElement('table');
+  if (className) t.className = className;
+  if (caption) t.createCaption().textContent = caption;
   const head = t.createTHead().insertRow();
   for (const h of headers) {
     const th = document.createElement('th');
@@ -21,7 +25,22 @@ export function renderTable(container, { headers, rows }) {
   const body = t.createTBody();
   for (const r of rows) {
     const tr = body.insertRow();
-    for (const v of r) tr.insertCell().textContent = typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
+    r.forEach((v, i) => {
+      let cell;
+      if (rowHeaders && i === 0) {
+        cell = document.createElement('th');
+        cell.scope = 'row';
+        tr.append(cell);
+      } else {
+        cell = tr.insertCell();
+      }
+      if (v instanceof Node) cell.append(v);
+      else cell.textContent = typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
+    });
   }
-  container.replaceChildren(t);
+  return t;
+}
+
+export function renderTable(container, table) {
+  container.replaceChildren(buildTable(table));
 }

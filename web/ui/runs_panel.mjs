@@ -5,6 +5,7 @@
 //                              the current model, when the worker refuses it
 import { openRunStore } from './run_store.mjs';
 import { encodeRun, decodeRun } from '../lib/run_file.mjs';
+import { buildTable } from './data_table.mjs';
 
 export function createRunsPanel(root, { snapshot, restore }) {
   const $ = (id) => root.querySelector(`#${id}`);
@@ -25,29 +26,19 @@ export function createRunsPanel(root, { snapshot, restore }) {
       $('runs-list').replaceChildren(Object.assign(document.createElement('p'), { className: 'cl-note', textContent: 'No saved runs in this browser yet.' }));
       return;
     }
-    const table = document.createElement('table');
-    table.className = 'runs-table';
-    table.createCaption().textContent = 'Runs saved in this browser';
-    const head = table.createTHead().insertRow();
-    for (const h of ['Name', 'Saved', 'Epochs', 'Last accuracy', 'Actions']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const run of runs) {
-      const tr = body.insertRow();
-      const name = document.createElement('th');
-      name.scope = 'row';
-      name.textContent = run.name;
-      tr.append(name);
-      tr.insertCell().textContent = run.savedAt ? new Date(run.savedAt).toLocaleString() : '';
-      tr.insertCell().textContent = String(run.epochs);
-      tr.insertCell().textContent = run.last?.accuracy?.toFixed(4) ?? '–';
-      const actions = tr.insertCell();
-      actions.append(button('Restore', `Restore ${run.name}`, () => restoreSaved(run.id)), ' ', button('Delete', `Delete ${run.name}`, () => remove(run.id)));
-    }
+    const actions = (run) => {
+      const cell = document.createDocumentFragment();
+      cell.append(button('Restore', `Restore ${run.name}`, () => restoreSaved(run.id)), ' ', button('Delete', `Delete ${run.name}`, () => remove(run.id)));
+      return cell;
+    };
+    const table = buildTable({
+      caption: 'Runs saved in this browser',
+      className: 'runs-table',
+      rowHeaders: true,
+      headers: ['Name', 'Saved', 'Epochs', 'Last accuracy', 'Actions'],
+      rows: runs.map((run) => [run.name, run.savedAt ? new Date(run.savedAt).toLocaleString() : '', String(run.epochs),
+        run.last?.accuracy?.toFixed(4) ?? '–', actions(run)]),
+    });
     $('runs-list').replaceChildren(table);
   }
 
