@@ -49,6 +49,19 @@ async function startLongRun() {
   return { runsBefore, rowsBefore };
 }
 
+// After a dead worker was replaced: the page kept its model, runs, experiments and the
+// interrupted run's curve, and trains again.
+async function assertRecovered({ runsBefore, rowsBefore, curvePoints }) {
+  assert.match(await page.textContent('#summary'), /Total params: 113,386/);
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
+  assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
+  // >=: progress events the worker posted just before it died may still be delivered.
+  const kept = await page.evaluate(() => window.convlab.run.losses.length);
+  assert.ok(curvePoints > 0 && kept >= curvePoints, `the curve of the interrupted run is kept (${curvePoints} points before, ${kept} after)`);
+  await trainAndWait({ samples: 320, epochs: 1 });
+  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
+}
+
 test('a worker that dies mid-training: the page says so, keeps its model and results, and trains again', async () => {
   await trainAndWait({ samples: 320, epochs: 1 });
   const { runsBefore, rowsBefore } = await startLongRun();
@@ -63,14 +76,7 @@ test('a worker that dies mid-training: the page says so, keeps its model and res
   assert.match(await page.textContent('#status'), /^The training worker failed \(simulated crash\)\. Your curves and results are kept/);
   await idle();
   assert.match(await page.textContent('#status'), /^The training worker failed \(simulated crash\) and was restarted.*Ready:/);
-  assert.match(await page.textContent('#summary'), /Total params: 113,386/);
-  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
-  assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
-  // >=: progress events the worker posted just before it died may still be delivered.
-  const kept = await page.evaluate(() => window.convlab.run.losses.length);
-  assert.ok(curvePoints > 0 && kept >= curvePoints, `the curve of the interrupted run is kept (${curvePoints} points before, ${kept} after)`);
-  await trainAndWait({ samples: 320, epochs: 1 });
-  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
+  await assertRecovered({ runsBefore, rowsBefore, curvePoints });
   assert.deepEqual(errors, []);
 });
 
@@ -108,13 +114,7 @@ test('a worker that dies without an error event: the heartbeat notices, the page
   await page.waitForFunction(() => /stopped answering/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
   await idle();
   assert.match(await page.textContent('#status'), /^The training worker failed \(it stopped answering for \d+ s\) and was restarted.*Ready:/);
-  assert.match(await page.textContent('#summary'), /Total params: 113,386/);
-  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore);
-  assert.equal(await page.locator('#experiments tbody tr').count(), rowsBefore);
-  const kept = await page.evaluate(() => window.convlab.run.losses.length);
-  assert.ok(curvePoints > 0 && kept >= curvePoints, `the curve of the interrupted run is kept (${curvePoints} points before, ${kept} after)`);
-  await trainAndWait({ samples: 320, epochs: 1 });
-  assert.equal(await page.evaluate(() => window.convlab.runs.length), runsBefore + 1);
+  await assertRecovered({ runsBefore, rowsBefore, curvePoints });
   await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 2000, timeoutMs: 20_000 }));
   assert.deepEqual(errors, []);
 });
