@@ -281,6 +281,15 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
   gemm(trans_a, trans_b, M, N, K, s, B, ldb, C, ldc, accumulate, epilogue);
 }
 
+void gemm_one_thread(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+                     const float* B, int ldb, float* C, int ldc, bool accumulate,
+                     const GemmEpilogue& epilogue) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
+  const SlidingRows s = SlidingRows::matrix(A, trans_a ? K : M, trans_a ? M : K, lda);
+  gemm_serial(trans_a, trans_b, M, N, K, s, 0, 0, B, ldb, C, ldc, accumulate, epilogue);
+}
+
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A, const float* B,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
   if (M <= 0 || N <= 0) return;

@@ -19,6 +19,12 @@ struct GemmEpilogue {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue = {});
 
+// gemm on the calling thread only, for kernels that share their work between threads
+// themselves (a gemm inside one of their parallel_for chunks must not start another split).
+void gemm_one_thread(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+                     const float* B, int ldb, float* C, int ldc, bool accumulate,
+                     const GemmEpilogue& epilogue = {});
+
 // A stored matrix S read through a sliding window over an NHWC batch, never written out: the
 // im2col matrix of a convolution with no padding (pad the input first), so a convolution is
 // one gemm over its input in place, and im2col's copy (the step's largest buffer) is gone.

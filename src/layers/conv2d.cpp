@@ -6,6 +6,7 @@
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
 #include "kernels/vec.hpp"
+#include "kernels/winograd.hpp"
 #include "layers/initializers.hpp"
 #include "layers/keras_json.hpp"
 
@@ -82,11 +83,22 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   bias_ = xt::zeros<float>({F});
   grad_kernel_ = xt::zeros<float>(kernel_.shape());
   grad_bias_ = xt::zeros<float>(bias_.shape());
+
+  // 3x3 at stride 1: Winograd where the gemm's inner dimension (C forward, F for the input
+  // gradient) is deep enough; the kernel gradient stays a gemm over x in place.
+  winograd_forward_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, C);
+  winograd_input_gradient_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, filters_);
+  std::size_t work = 0;
+  if (winograd_forward_) work = winograd_workspace_floats(winograd_forward_shape(g_, filters_));
+  if (winograd_input_gradient_)
+    work = std::max(work, winograd_workspace_floats(winograd_input_gradient_shape(g_, filters_)));
+  if (work > 0) {
+    winograd_kernel_ = Tensor::from_shape({winograd_kernel_floats(C, filters_)});
+    winograd_work_ = Tensor::from_shape({work});
+  }
   return {std::size_t(g_.OH), std::size_t(g_.OW), F};
 }
 
-// The input as a sliding-window matrix: x itself when no padding is needed, else a zero-padded
-// copy just large enough for the windows (the extra pixels of 'same' padding).
 // The input as a sliding-window matrix: x itself when no padding is needed, else a zero-padded
 // copy just large enough for the windows (the extra pixels of 'same' padding).
 SlidingRows Conv2D::input_rows(const Tensor& x) {
@@ -107,7 +119,6 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
                 " but got a batch of shape " + shape_string(x));
   x_ = &x;
   g_.N = int(x.shape()[0]);
-  rows_ = input_rows(x);
   ensure_shape(y_,
                {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(filters_)});
   // Bias and ReLU ride in the GEMM's epilogue while the tiles are in registers; other
@@ -116,8 +127,15 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
   epilogue.bias = use_bias_ ? bias_.data() : nullptr;
   epilogue.relu = activation_ == ActivationFn::relu;
   float* y = y_.data();
-  gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y, filters_,
-       false, epilogue);
+  if (winograd_forward_) {
+    winograd_kernel_transform(kernel_.data(), g_.C, filters_, false, winograd_kernel_.data());
+    winograd_conv(winograd_forward_shape(g_, filters_), x.data(), winograd_kernel_.data(), y,
+                  epilogue, winograd_work_.data());
+  } else {
+    rows_ = input_rows(x);
+    gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y,
+         filters_, false, epilogue);
+  }
   if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_);
   return y_;
 }
@@ -131,6 +149,7 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
     dz = dz_.data();
   }
   // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
+  if (winograd_forward_) rows_ = input_rows(*x_);
   gemm(true, false, patch, filters_, rows, rows_, dz, filters_, grad_kernel_.data(), filters_,
        false);
   if (use_bias_) {
@@ -149,6 +168,12 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
 // col2im sums it back.
 void Conv2D::input_gradient(const float* dz) {
   const int rows = g_.rows(), patch = g_.patch();
+  if (winograd_input_gradient_) {
+    winograd_kernel_transform(kernel_.data(), g_.C, filters_, true, winograd_kernel_.data());
+    winograd_conv(winograd_input_gradient_shape(g_, filters_), dz, winograd_kernel_.data(),
+                  dx_.data(), {}, winograd_work_.data());
+    return;
+  }
   if ((g_.kw * g_.C) % 8 != 0) {
     ensure_shape(dcols_, {std::size_t(rows), std::size_t(patch)});
     gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, dcols_.data(),

@@ -147,21 +147,24 @@ TEST_CASE("conv2d kernel is glorot uniform over kh*kw*C in and kh*kw*F out, bias
 
 TEST_CASE("conv2d gradients match finite differences for every padding, stride and activation") {
   // C = 2: dx through dcols + col2im; C = 8 (a kernel row of 24 floats): the fused
-  // gemm_into_windows path, through a padded dx for 'same'.
+  // gemm_into_windows path, through a padded dx for 'same'. At stride 1, C = 8 takes Winograd
+  // for the forward pass, and F = 8 for the input gradient.
   for (std::size_t C : {2, 8})
-    for (auto padding : {Padding::valid, Padding::same})
-      for (int stride : {1, 2})
-        for (auto act : {ActivationFn::linear, ActivationFn::tanh}) {
-          CAPTURE(C);
-          CAPTURE(padding == Padding::same);
-          CAPTURE(stride);
-          CAPTURE(activation_name(act));
-          Rng rng(11);
-          Conv2D layer("conv2d", 3, 3, 3, stride, stride, padding, act);
-          const Shape out = layer.build({6, 5, C}, rng);
-          *layer.params()[1].value = random_tensor({3}, rng, -0.5f, 0.5f);
-          testing::check_layer_gradients(layer, random_tensor({2, 6, 5, C}, rng));
-        }
+    for (int F : {3, 8})
+      for (auto padding : {Padding::valid, Padding::same})
+        for (int stride : {1, 2})
+          for (auto act : {ActivationFn::linear, ActivationFn::tanh}) {
+            CAPTURE(C);
+            CAPTURE(F);
+            CAPTURE(padding == Padding::same);
+            CAPTURE(stride);
+            CAPTURE(activation_name(act));
+            Rng rng(11);
+            Conv2D layer("conv2d", F, 3, 3, stride, stride, padding, act);
+            const Shape out = layer.build({6, 5, C}, rng);
+            *layer.params()[1].value = random_tensor({std::size_t(F)}, rng, -0.5f, 0.5f);
+            testing::check_layer_gradients(layer, random_tensor({2, 6, 5, C}, rng));
+          }
 }
 
 TEST_CASE(

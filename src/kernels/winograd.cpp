@@ -1,0 +1,268 @@
+#include "kernels/winograd.hpp"
+
+#include <algorithm>
+#include <xsimd/xsimd.hpp>
+
+#include "core/thread_pool.hpp"
+
+namespace convlab {
+
+namespace {
+
+using batch = xsimd::batch<float>;
+constexpr int kWidth = int(batch::size);
+constexpr int kOut = 4;             // outputs per tile side
+constexpr int kIn = kOut + 2;       // input pixels per tile side
+constexpr int kPoints = kIn * kIn;  // gemms per block
+constexpr int kTilesPerBlock = 32;  // a block's transforms (2 x 36 x 32 x C floats) stay
+                                    // in L2 between the three phases; its gemms have
+                                    // M = 32 rows, so they read U in place
+constexpr int kSlots = kChunksPerThread * max_threads();  // parallel_for's most chunks
+constexpr std::size_t kAlign = 16;                        // floats: 64 bytes
+
+std::size_t round_up(std::size_t n) {
+  return (n + kAlign - 1) / kAlign * kAlign;
+}
+
+// The 1-D transforms (rows of B^T, G and A^T), written as the few additions they are. T is a
+// batch of channels or one float (the channel count's remainder).
+template <class T>
+inline void input_1d(const T d[kIn], T o[kIn]) {
+  const T t1 = d[4] - 4.0f * d[2], u1 = d[3] - 4.0f * d[1];
+  const T t2 = d[4] - d[2], u2 = 2.0f * (d[3] - d[1]);
+  o[0] = 4.0f * d[0] - 5.0f * d[2] + d[4];
+  o[1] = t1 + u1;
+  o[2] = t1 - u1;
+  o[3] = t2 + u2;
+  o[4] = t2 - u2;
+  o[5] = 4.0f * d[1] - 5.0f * d[3] + d[5];
+}
+
+template <class T>
+inline void output_1d(const T m[kIn], T o[kOut]) {
+  const T a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], d = m[3] - m[4];
+  o[0] = m[0] + a + c;
+  o[1] = b + 2.0f * d;
+  o[2] = a + 4.0f * c;
+  o[3] = b + 8.0f * d + m[5];
+}
+
+// G's rows over one kernel column (g0, g1, g2); its sixths and twenty-fourths as products.
+template <class T>
+inline void kernel_1d(const T g[3], T o[kIn]) {
+  const T s = g[0] + g[2], q = g[0] + 4.0f * g[2];
+  o[0] = 0.25f * g[0];
+  o[1] = (s + g[1]) * (-1.0f / 6.0f);
+  o[2] = (s - g[1]) * (-1.0f / 6.0f);
+  o[3] = (q + 2.0f * g[1]) * (1.0f / 24.0f);
+  o[4] = (q - 2.0f * g[1]) * (1.0f / 24.0f);
+  o[5] = g[2];
+}
+
+inline void load(const float* p, batch& v) {
+  v = batch::load_unaligned(p);
+}
+inline void load(const float* p, float& v) {
+  v = *p;
+}
+inline void store(float* p, const batch& v) {
+  v.store_unaligned(p);
+}
+inline void store(float* p, float v) {
+  *p = v;
+}
+// max(v, 0) keeping NaN, as gemm's epilogue does.
+inline batch relu(const batch& v) {
+  return xsimd::select(v < batch(0.0f), batch(0.0f), v);
+}
+inline float relu(float v) {
+  return std::max(v, 0.0f);
+}
+
+// v[p * stride + c] for the 36 points p = B^T d B of channel(s) c, d read through px (36 pixel
+// pointers, row-major over the 6x6 block).
+template <class T>
+void input_tile(const float* const px[kPoints], int c, float* v, std::size_t stride) {
+  T t[kIn][kIn];
+  for (int j = 0; j < kIn; ++j) {
+    T col[kIn], o[kIn];
+    for (int i = 0; i < kIn; ++i) load(px[i * kIn + j] + c, col[i]);
+    input_1d(col, o);
+    for (int i = 0; i < kIn; ++i) t[i][j] = o[i];
+  }
+  for (int i = 0; i < kIn; ++i) {
+    T o[kIn];
+    input_1d(t[i], o);
+    for (int j = 0; j < kIn; ++j) store(v + std::size_t(i * kIn + j) * stride + c, o[j]);
+  }
+}
+
+// out[i * 4 + j][f] = epilogue((A^T M A)[i][j]) for filter(s) f, M read at m[p * stride + f].
+template <class T>
+void output_tile(const float* m, std::size_t stride, int f, float* const out[kOut * kOut],
+                 const GemmEpilogue& e) {
+  T t[kOut][kIn];
+  for (int j = 0; j < kIn; ++j) {
+    T col[kIn], o[kOut];
+    for (int i = 0; i < kIn; ++i) load(m + std::size_t(i * kIn + j) * stride + f, col[i]);
+    output_1d(col, o);
+    for (int i = 0; i < kOut; ++i) t[i][j] = o[i];
+  }
+  T bias(0.0f);
+  if (e.bias) load(e.bias + f, bias);
+  for (int i = 0; i < kOut; ++i) {
+    T o[kOut];
+    output_1d(t[i], o);
+    for (int j = 0; j < kOut; ++j) {
+      T y = o[j];
+      if (e.bias) y += bias;
+      if (e.relu) y = relu(y);
+      store(out[i * kOut + j] + f, y);
+    }
+  }
+}
+
+// u's 36 points for channel c and filter(s) f: G g G^T of the 3x3 kernel slice g[a][b] =
+// kernel[a][b][c][f], or kernel[2 - a][2 - b][c][f] for the input gradient, whose u is stored
+// (36, F, C): those stores go lane by lane, c consecutive (the caller's inner loop).
+template <class T>
+void kernel_tile(const float* kernel, int C, int F, int c, int f, bool for_input_gradient,
+                 float* u) {
+  T t[kIn][3];  // G g
+  for (int b = 0; b < 3; ++b) {
+    T col[3], o[kIn];
+    for (int a = 0; a < 3; ++a) {
+      const int tap = for_input_gradient ? (2 - a) * 3 + (2 - b) : a * 3 + b;
+      load(kernel + (std::size_t(tap) * C + c) * F + f, col[a]);
+    }
+    kernel_1d(col, o);
+    for (int i = 0; i < kIn; ++i) t[i][b] = o[i];
+  }
+  for (int i = 0; i < kIn; ++i) {
+    T o[kIn];
+    kernel_1d(t[i], o);
+    for (int j = 0; j < kIn; ++j) {
+      const std::size_t p = std::size_t(i * kIn + j);
+      if (!for_input_gradient) {
+        store(u + (p * C + c) * F + f, o[j]);
+        continue;
+      }
+      alignas(64) float lanes[kWidth];
+      store(lanes, o[j]);
+      for (int l = 0; l < int(sizeof(T) / sizeof(float)); ++l)
+        u[(p * F + f + l) * C + c] = lanes[l];
+    }
+  }
+}
+
+// One chunk's scratch: the block's transformed input V (36, tiles, C) and products
+// M (36, tiles, F), and a row of F floats that output pixels past the edge are written to.
+struct Slot {
+  float* v;
+  float* m;
+  float* sink;
+};
+
+std::size_t slot_floats(const WinogradShape& s) {
+  return round_up(std::size_t(kPoints) * kTilesPerBlock * s.C) +
+         round_up(std::size_t(kPoints) * kTilesPerBlock * s.F) + round_up(s.F);
+}
+
+struct Tiling {
+  int per_row, per_image;  // tiles per row of tiles, per image
+};
+
+// Tiles t0 .. t0 + tiles - 1 of the batch, counted image by image, row by row.
+void run_block(const WinogradShape& s, const Tiling& tl, const float* x, const float* u, float* y,
+               const GemmEpilogue& e, const float* zeros, const Slot& w, long t0, int tiles) {
+  const std::size_t v_stride = std::size_t(kTilesPerBlock) * s.C;
+  const std::size_t m_stride = std::size_t(kTilesPerBlock) * s.F;
+  for (int t = 0; t < tiles; ++t) {
+    const long tile = t0 + t;
+    const long n = tile / tl.per_image;
+    const int r = int(tile % tl.per_image);
+    const int y0 = r / tl.per_row * kOut - s.pad_top, x0 = r % tl.per_row * kOut - s.pad_left;
+    const float* px[kPoints];
+    for (int i = 0; i < kIn; ++i)
+      for (int j = 0; j < kIn; ++j) {
+        const int iy = y0 + i, ix = x0 + j;
+        const bool inside = iy >= 0 && iy < s.H && ix >= 0 && ix < s.W;
+        px[i * kIn + j] = inside ? x + ((n * s.H + iy) * s.W + ix) * s.C : zeros;
+      }
+    float* v = w.v + std::size_t(t) * s.C;
+    int c = 0;
+    for (; c + kWidth <= s.C; c += kWidth) input_tile<batch>(px, c, v, v_stride);
+    for (; c < s.C; ++c) input_tile<float>(px, c, v, v_stride);
+  }
+  for (int p = 0; p < kPoints; ++p)
+    gemm_one_thread(false, false, tiles, s.F, s.C, w.v + p * v_stride, s.C,
+                    u + std::size_t(p) * s.C * s.F, s.F, w.m + p * m_stride, s.F, false);
+  for (int t = 0; t < tiles; ++t) {
+    const long tile = t0 + t;
+    const long n = tile / tl.per_image;
+    const int r = int(tile % tl.per_image);
+    const int y0 = r / tl.per_row * kOut, x0 = r % tl.per_row * kOut;
+    float* out[kOut * kOut];
+    for (int i = 0; i < kOut; ++i)
+      for (int j = 0; j < kOut; ++j) {
+        const int oy = y0 + i, ox = x0 + j;
+        const bool inside = oy < s.OH && ox < s.OW;
+        out[i * kOut + j] = inside ? y + ((n * s.OH + oy) * s.OW + ox) * s.F : w.sink;
+      }
+    const float* m = w.m + std::size_t(t) * s.F;
+    int f = 0;
+    for (; f + kWidth <= s.F; f += kWidth) output_tile<batch>(m, m_stride, f, out, e);
+    for (; f < s.F; ++f) output_tile<float>(m, m_stride, f, out, e);
+  }
+}
+
+}  // namespace
+
+bool winograd_applies(int kh, int kw, int stride_h, int stride_w, int C) {
+  return kh == 3 && kw == 3 && stride_h == 1 && stride_w == 1 && C >= 8;
+}
+
+std::size_t winograd_kernel_floats(int C, int F) {
+  return std::size_t(kPoints) * C * F;
+}
+
+void winograd_kernel_transform(const float* kernel, int C, int F, bool for_input_gradient,
+                               float* u) {
+  int f = 0;
+  for (; f + kWidth <= F; f += kWidth)
+    for (int c = 0; c < C; ++c) kernel_tile<batch>(kernel, C, F, c, f, for_input_gradient, u);
+  for (; f < F; ++f)
+    for (int c = 0; c < C; ++c) kernel_tile<float>(kernel, C, F, c, f, for_input_gradient, u);
+}
+
+std::size_t winograd_workspace_floats(const WinogradShape& s) {
+  return round_up(std::size_t(s.C)) + kSlots * slot_floats(s);
+}
+
+void winograd_conv(const WinogradShape& s, const float* x, const float* u, float* y,
+                   const GemmEpilogue& epilogue, float* workspace) {
+  const Tiling tl{(s.OW + kOut - 1) / kOut, (s.OH + kOut - 1) / kOut * ((s.OW + kOut - 1) / kOut)};
+  const long tiles = long(s.N) * tl.per_image;
+  if (tiles <= 0 || s.F <= 0) return;
+  // Pixels outside the input read from a row of zeros.
+  float* zeros = workspace;
+  std::fill(zeros, zeros + s.C, 0.0f);
+  float* slots = workspace + round_up(std::size_t(s.C));
+  const long blocks = (tiles + kTilesPerBlock - 1) / kTilesPerBlock;
+  // Whole blocks per chunk, each computed the same way whichever thread runs it.
+  const int chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, blocks);
+  parallel_for(chunks, [&](int chunk) {
+    float* base = slots + std::size_t(chunk) * slot_floats(s);
+    const Slot w{base, base + round_up(std::size_t(kPoints) * kTilesPerBlock * s.C),
+                 base + round_up(std::size_t(kPoints) * kTilesPerBlock * s.C) +
+                     round_up(std::size_t(kPoints) * kTilesPerBlock * s.F)};
+    const Range r = chunk_range(int(blocks), chunks, chunk);
+    for (long b = r.begin; b < r.end; ++b) {
+      const long t0 = b * kTilesPerBlock;
+      run_block(s, tl, x, u, y, epilogue, zeros, w, t0,
+                int(std::min<long>(kTilesPerBlock, tiles - t0)));
+    }
+  });
+}
+
+}  // namespace convlab
