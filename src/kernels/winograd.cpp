@@ -163,9 +163,21 @@ struct Slot {
   float* sink;
 };
 
+// Floats between two points' matrices in V or M: a block's rows, plus one cache line, so that
+// the 36 points of a tile, written (read) together by the transforms, fall in different L1 sets
+// (at a multiple of 4 KB apart they would share one set and evict each other: the transforms
+// ran at half speed).
+std::size_t point_stride(int channels) {
+  return round_up(std::size_t(kTilesPerBlock) * channels) + kAlign;
+}
+
 std::size_t slot_floats(const WinogradShape& s) {
-  return round_up(std::size_t(kPoints) * kTilesPerBlock * s.C) +
-         round_up(std::size_t(kPoints) * kTilesPerBlock * s.F) + round_up(s.F);
+  return kPoints * (point_stride(s.C) + point_stride(s.F)) + round_up(s.F);
+}
+
+Slot slot(float* base, const WinogradShape& s) {
+  float* m = base + kPoints * point_stride(s.C);
+  return {base, m, m + kPoints * point_stride(s.F)};
 }
 
 struct Tiling {
@@ -175,8 +187,7 @@ struct Tiling {
 // Tiles t0 .. t0 + tiles - 1 of the batch, counted image by image, row by row.
 void run_block(const WinogradShape& s, const Tiling& tl, const float* x, const float* u, float* y,
                const GemmEpilogue& e, const float* zeros, const Slot& w, long t0, int tiles) {
-  const std::size_t v_stride = std::size_t(kTilesPerBlock) * s.C;
-  const std::size_t m_stride = std::size_t(kTilesPerBlock) * s.F;
+  const std::size_t v_stride = point_stride(s.C), m_stride = point_stride(s.F);
   for (int t = 0; t < tiles; ++t) {
     const long tile = t0 + t;
     const long n = tile / tl.per_image;
@@ -252,10 +263,7 @@ void winograd_conv(const WinogradShape& s, const float* x, const float* u, float
   // Whole blocks per chunk, each computed the same way whichever thread runs it.
   const int chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, blocks);
   parallel_for(chunks, [&](int chunk) {
-    float* base = slots + std::size_t(chunk) * slot_floats(s);
-    const Slot w{base, base + round_up(std::size_t(kPoints) * kTilesPerBlock * s.C),
-                 base + round_up(std::size_t(kPoints) * kTilesPerBlock * s.C) +
-                     round_up(std::size_t(kPoints) * kTilesPerBlock * s.F)};
+    const Slot w = slot(slots + std::size_t(chunk) * slot_floats(s), s);
     const Range r = chunk_range(int(blocks), chunks, chunk);
     for (long b = r.begin; b < r.end; ++b) {
       const long t0 = b * kTilesPerBlock;
