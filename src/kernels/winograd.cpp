@@ -59,6 +59,28 @@ inline void kernel_1d(const T g[3], T o[kIn]) {
   o[5] = g[2];
 }
 
+// The kernel gradient's transforms, the transposes of the forward ones: A over a 4-value column
+// of dL/dy (6 out), and G^T over a 6-value column of the transformed gradient (3 out).
+template <class T>
+inline void output_1d_transposed(const T v[kOut], T o[kIn]) {
+  const T e = v[0] + v[2], d = v[1] + v[3];
+  const T e4 = v[0] + 4.0f * v[2], d8 = 2.0f * v[1] + 8.0f * v[3];
+  o[0] = v[0];
+  o[1] = e + d;
+  o[2] = e - d;
+  o[3] = e4 + d8;
+  o[4] = e4 - d8;
+  o[5] = v[3];
+}
+
+template <class T>
+inline void kernel_1d_transposed(const T v[kIn], T o[3]) {
+  const T s12 = v[1] + v[2], d12 = v[2] - v[1], s34 = v[3] + v[4], d34 = v[3] - v[4];
+  o[0] = 0.25f * v[0] - s12 * (1.0f / 6.0f) + s34 * (1.0f / 24.0f);
+  o[1] = d12 * (1.0f / 6.0f) + d34 * (1.0f / 12.0f);
+  o[2] = (s34 - s12) * (1.0f / 6.0f) + v[5];
+}
+
 inline void load(const float* p, batch& v) {
   v = batch::load_unaligned(p);
 }
@@ -155,6 +177,15 @@ void kernel_tile(const float* kernel, int C, int F, int c, int f, bool for_input
   }
 }
 
+struct Tiling {
+  int per_row, per_image;  // tiles per row of tiles, per image
+};
+
+Tiling tiling(const WinogradShape& s) {
+  const int per_row = (s.OW + kOut - 1) / kOut;
+  return {per_row, (s.OH + kOut - 1) / kOut * per_row};
+}
+
 // One chunk's scratch: the block's transformed input V (36, tiles, C) and products
 // M (36, tiles, F), and a row of F floats that output pixels past the edge are written to.
 struct Slot {
@@ -167,8 +198,8 @@ struct Slot {
 // the 36 points of a tile, written (read) together by the transforms, fall in different L1 sets
 // (at a multiple of 4 KB apart they would share one set and evict each other: the transforms
 // ran at half speed).
-std::size_t point_stride(int channels) {
-  return round_up(std::size_t(kTilesPerBlock) * channels) + kAlign;
+std::size_t point_stride(int channels, long rows = kTilesPerBlock) {
+  return round_up(std::size_t(rows) * channels) + kAlign;
 }
 
 std::size_t slot_floats(const WinogradShape& s) {
@@ -180,26 +211,43 @@ Slot slot(float* base, const WinogradShape& s) {
   return {base, m, m + kPoints * point_stride(s.F)};
 }
 
-struct Tiling {
-  int per_row, per_image;  // tiles per row of tiles, per image
-};
+// px = the 6x6 input pixels under tile `tile` of the batch (counted image by image, row by row),
+// `zeros` where they fall outside the input.
+void input_pixels(const WinogradShape& s, const Tiling& tl, const float* x, const float* zeros,
+                  long tile, const float* px[kPoints]) {
+  const long n = tile / tl.per_image;
+  const int r = int(tile % tl.per_image);
+  const int y0 = r / tl.per_row * kOut - s.pad_top, x0 = r % tl.per_row * kOut - s.pad_left;
+  for (int i = 0; i < kIn; ++i)
+    for (int j = 0; j < kIn; ++j) {
+      const int iy = y0 + i, ix = x0 + j;
+      const bool inside = iy >= 0 && iy < s.H && ix >= 0 && ix < s.W;
+      px[i * kIn + j] = inside ? x + ((n * s.H + iy) * s.W + ix) * s.C : zeros;
+    }
+}
 
-// Tiles t0 .. t0 + tiles - 1 of the batch, counted image by image, row by row.
+// out = the 4x4 output pixels of tile `tile`, `outside` for those past the output's edge.
+template <class P>
+void output_pixels(const WinogradShape& s, const Tiling& tl, P* y, P* outside, long tile,
+                   P* out[kOut * kOut]) {
+  const long n = tile / tl.per_image;
+  const int r = int(tile % tl.per_image);
+  const int y0 = r / tl.per_row * kOut, x0 = r % tl.per_row * kOut;
+  for (int i = 0; i < kOut; ++i)
+    for (int j = 0; j < kOut; ++j) {
+      const int oy = y0 + i, ox = x0 + j;
+      const bool inside = oy < s.OH && ox < s.OW;
+      out[i * kOut + j] = inside ? y + ((n * s.OH + oy) * s.OW + ox) * s.F : outside;
+    }
+}
+
+// Tiles t0 .. t0 + tiles - 1 of the batch.
 void run_block(const WinogradShape& s, const Tiling& tl, const float* x, const float* u, float* y,
                const GemmEpilogue& e, const float* zeros, const Slot& w, long t0, int tiles) {
   const std::size_t v_stride = point_stride(s.C), m_stride = point_stride(s.F);
   for (int t = 0; t < tiles; ++t) {
-    const long tile = t0 + t;
-    const long n = tile / tl.per_image;
-    const int r = int(tile % tl.per_image);
-    const int y0 = r / tl.per_row * kOut - s.pad_top, x0 = r % tl.per_row * kOut - s.pad_left;
     const float* px[kPoints];
-    for (int i = 0; i < kIn; ++i)
-      for (int j = 0; j < kIn; ++j) {
-        const int iy = y0 + i, ix = x0 + j;
-        const bool inside = iy >= 0 && iy < s.H && ix >= 0 && ix < s.W;
-        px[i * kIn + j] = inside ? x + ((n * s.H + iy) * s.W + ix) * s.C : zeros;
-      }
+    input_pixels(s, tl, x, zeros, t0 + t, px);
     float* v = w.v + std::size_t(t) * s.C;
     int c = 0;
     for (; c + kWidth <= s.C; c += kWidth) input_tile<batch>(px, c, v, v_stride);
@@ -209,17 +257,8 @@ void run_block(const WinogradShape& s, const Tiling& tl, const float* x, const f
     gemm_one_thread(false, false, tiles, s.F, s.C, w.v + p * v_stride, s.C,
                     u + std::size_t(p) * s.C * s.F, s.F, w.m + p * m_stride, s.F, false);
   for (int t = 0; t < tiles; ++t) {
-    const long tile = t0 + t;
-    const long n = tile / tl.per_image;
-    const int r = int(tile % tl.per_image);
-    const int y0 = r / tl.per_row * kOut, x0 = r % tl.per_row * kOut;
     float* out[kOut * kOut];
-    for (int i = 0; i < kOut; ++i)
-      for (int j = 0; j < kOut; ++j) {
-        const int oy = y0 + i, ox = x0 + j;
-        const bool inside = oy < s.OH && ox < s.OW;
-        out[i * kOut + j] = inside ? y + ((n * s.OH + oy) * s.OW + ox) * s.F : w.sink;
-      }
+    output_pixels(s, tl, y, w.sink, t0 + t, out);
     const float* m = w.m + std::size_t(t) * s.F;
     int f = 0;
     for (; f + kWidth <= s.F; f += kWidth) output_tile<batch>(m, m_stride, f, out, e);
@@ -252,7 +291,7 @@ std::size_t winograd_workspace_floats(const WinogradShape& s) {
 
 void winograd_conv(const WinogradShape& s, const float* x, const float* u, float* y,
                    const GemmEpilogue& epilogue, float* workspace) {
-  const Tiling tl{(s.OW + kOut - 1) / kOut, (s.OH + kOut - 1) / kOut * ((s.OW + kOut - 1) / kOut)};
+  const Tiling tl = tiling(s);
   const long tiles = long(s.N) * tl.per_image;
   if (tiles <= 0 || s.F <= 0) return;
   // Pixels outside the input read from a row of zeros.
@@ -271,6 +310,104 @@ void winograd_conv(const WinogradShape& s, const float* x, const float* u, float
                 int(std::min<long>(kTilesPerBlock, tiles - t0)));
     }
   });
+}
+
+}  // namespace convlab
+
+namespace convlab {
+
+namespace {
+
+// Z's 36 points for filter(s) f of one tile: A dy A^T of the tile's 4x4 gradient pixels.
+template <class T>
+void gradient_tile(const float* const px[kOut * kOut], int f, float* z, std::size_t stride) {
+  T t[kIn][kOut];
+  for (int j = 0; j < kOut; ++j) {
+    T col[kOut], o[kIn];
+    for (int i = 0; i < kOut; ++i) load(px[i * kOut + j] + f, col[i]);
+    output_1d_transposed(col, o);
+    for (int i = 0; i < kIn; ++i) t[i][j] = o[i];
+  }
+  for (int i = 0; i < kIn; ++i) {
+    T o[kIn];
+    output_1d_transposed(t[i], o);
+    for (int j = 0; j < kIn; ++j) store(z + std::size_t(i * kIn + j) * stride + f, o[j]);
+  }
+}
+
+// dkernel[a][b][c][f] = (G^T dU G)[a][b] for channel c, filter(s) f, dU (36, C, F).
+template <class T>
+void kernel_gradient_tile(const float* du, int C, int F, int c, int f, float* dkernel) {
+  T t[3][kIn];
+  for (int j = 0; j < kIn; ++j) {
+    T col[kIn], o[3];
+    for (int i = 0; i < kIn; ++i) load(du + (std::size_t(i * kIn + j) * C + c) * F + f, col[i]);
+    kernel_1d_transposed(col, o);
+    for (int i = 0; i < 3; ++i) t[i][j] = o[i];
+  }
+  for (int a = 0; a < 3; ++a) {
+    T o[3];
+    kernel_1d_transposed(t[a], o);
+    for (int b = 0; b < 3; ++b) store(dkernel + (std::size_t(a * 3 + b) * C + c) * F + f, o[b]);
+  }
+}
+
+}  // namespace
+
+std::size_t winograd_kernel_gradient_floats(const WinogradShape& s) {
+  const long tiles = long(s.N) * tiling(s).per_image;
+  return round_up(std::size_t(std::max(s.C, s.F))) +
+         kPoints * (point_stride(s.C, tiles) + point_stride(s.F, tiles)) +
+         winograd_kernel_floats(s.C, s.F);
+}
+
+void winograd_kernel_gradient(const WinogradShape& s, const float* x, const float* dy,
+                              float* dkernel, float* workspace) {
+  const Tiling tl = tiling(s);
+  const long tiles = long(s.N) * tl.per_image;
+  const std::size_t v_stride = point_stride(s.C, tiles), z_stride = point_stride(s.F, tiles);
+  float* zeros = workspace;
+  std::fill(zeros, zeros + std::max(s.C, s.F), 0.0f);
+  float* v = zeros + round_up(std::size_t(std::max(s.C, s.F)));
+  float* z = v + kPoints * v_stride;
+  float* du = z + kPoints * z_stride;
+  if (tiles <= 0) {
+    std::fill(dkernel, dkernel + std::size_t(9) * s.C * s.F, 0.0f);
+    return;
+  }
+  // The whole batch's V = B^T x B and Z = A dy A^T (each tile by whichever thread)...
+  const long blocks = (tiles + kTilesPerBlock - 1) / kTilesPerBlock;
+  const int transform_chunks = chunks_for(tiles * kPoints * long(s.C + s.F), blocks);
+  parallel_for(transform_chunks, [&](int chunk) {
+    const Range r = chunk_range(int(blocks), transform_chunks, chunk);
+    for (long t = r.begin * long(kTilesPerBlock); t < std::min(tiles, r.end * long(kTilesPerBlock));
+         ++t) {
+      const float* px[kPoints];
+      input_pixels(s, tl, x, zeros, t, px);
+      int c = 0;
+      for (; c + kWidth <= s.C; c += kWidth) input_tile<batch>(px, c, v + t * s.C, v_stride);
+      for (; c < s.C; ++c) input_tile<float>(px, c, v + t * s.C, v_stride);
+      const float* pz[kOut * kOut];
+      output_pixels(s, tl, dy, static_cast<const float*>(zeros), t, pz);
+      int f = 0;
+      for (; f + kWidth <= s.F; f += kWidth) gradient_tile<batch>(pz, f, z + t * s.F, z_stride);
+      for (; f < s.F; ++f) gradient_tile<float>(pz, f, z + t * s.F, z_stride);
+    }
+  });
+  // ... then per point dU = V^T Z summed over all tiles in one gemm: points are split between
+  // threads, never tiles, so each sum runs in the same order on one thread or two.
+  const int point_chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, kPoints);
+  parallel_for(point_chunks, [&](int chunk) {
+    const Range r = chunk_range(kPoints, point_chunks, chunk);
+    for (int p = r.begin; p < r.end; ++p)
+      gemm_one_thread(true, false, s.C, s.F, int(tiles), v + p * v_stride, s.C, z + p * z_stride,
+                      s.F, du + std::size_t(p) * s.C * s.F, s.F, false);
+  });
+  int f = 0;
+  for (; f + kWidth <= s.F; f += kWidth)
+    for (int c = 0; c < s.C; ++c) kernel_gradient_tile<batch>(du, s.C, s.F, c, f, dkernel);
+  for (; f < s.F; ++f)
+    for (int c = 0; c < s.C; ++c) kernel_gradient_tile<float>(du, s.C, s.F, c, f, dkernel);
 }
 
 }  // namespace convlab

@@ -54,4 +54,13 @@ std::size_t winograd_workspace_floats(const WinogradShape& s);
 void winograd_conv(const WinogradShape& s, const float* x, const float* u, float* y,
                    const GemmEpilogue& epilogue, float* workspace);
 
+// dkernel (3, 3, C, F) = the kernel gradient of convolution s from its input x (N, H, W, C) and
+// dL/dy (N, OH, OW, F): dW = G^T [sum over tiles of (A dY A^T) . (B^T x B)] G, the forward
+// pass's transforms transposed (the sum over a tile's 16 outputs done by 36 products), as 36
+// gemms (C, tiles) . (tiles, F). The workspace holds the whole batch's transforms: its size
+// depends on N.
+std::size_t winograd_kernel_gradient_floats(const WinogradShape& s);
+void winograd_kernel_gradient(const WinogradShape& s, const float* x, const float* dy,
+                              float* dkernel, float* workspace);
+
 }  // namespace convlab

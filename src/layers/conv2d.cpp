@@ -1,6 +1,7 @@
 #include "layers/conv2d.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.hpp"
 #include "kernels/gemm.hpp"
@@ -62,7 +63,14 @@ double Conv2D::weight_floats(const Shape& input_shape) const {
 
 double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
   const double pixels = double(output_shape[0]) * double(output_shape[1]);
-  return pixels * kernel_h_ * kernel_w_ * double(input_shape[2]) + pixels * filters_;  // cols, dz
+  double floats = pixels * kernel_h_ * kernel_w_ * double(input_shape[2]) + pixels * filters_;
+  if (winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, int(input_shape[2]))) {
+    // The kernel gradient's transforms: 36 points per 4x4 tile, for C and F.
+    const double tiles =
+        std::ceil(double(output_shape[0]) / 4) * std::ceil(double(output_shape[1]) / 4);
+    floats += 36 * tiles * (double(input_shape[2]) + filters_);
+  }
+  return floats;  // cols, dz, transforms
 }
 
 Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
@@ -148,10 +156,17 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
     activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
     dz = dz_.data();
   }
-  // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
-  if (winograd_forward_) rows_ = input_rows(*x_);
-  gemm(true, false, patch, filters_, rows, rows_, dz, filters_, grad_kernel_.data(), filters_,
-       false);
+  if (winograd_forward_) {
+    const WinogradShape s = winograd_forward_shape(g_, filters_);
+    const std::size_t work = winograd_kernel_gradient_floats(s);
+    // Grows only: a smaller last batch must not make the next full one allocate again.
+    if (kernel_gradient_work_.size() < work) kernel_gradient_work_.resize(work);
+    winograd_kernel_gradient(s, x_->data(), dz, grad_kernel_.data(), kernel_gradient_work_.data());
+  } else {
+    // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
+    gemm(true, false, patch, filters_, rows, rows_, dz, filters_, grad_kernel_.data(), filters_,
+         false);
+  }
   if (use_bias_) {
     column_sums(dz, std::size_t(rows), std::size_t(filters_), grad_bias_.data());
   }

@@ -7,7 +7,8 @@
 // and the kernel gradient (TN) never copy the windows out, and the input gradient (NT) adds its
 // tiles straight back into dx's windows (gemm_into_windows), so no im2col buffer exists.
 // 3x3 kernels at stride 1 (the course's) take Winograd F(4x4, 3x3) for the forward pass and the
-// input gradient instead (kernels/winograd.hpp): 36 multiplies per 16 outputs, not 144.
+// input gradient and kernel gradient instead (kernels/winograd.hpp): 36 multiplies per 16
+// outputs, not 144.
 #pragma once
 
 #include "kernels/gemm.hpp"
@@ -59,6 +60,7 @@ class Conv2D : public Layer {
   bool winograd_forward_ = false, winograd_input_gradient_ = false;
   Tensor winograd_kernel_;  // the kernel transformed for the pass at hand (36 * C * F)
   Tensor winograd_work_;    // winograd_conv's scratch, sized at build for any batch
+  std::vector<float> kernel_gradient_work_;  // the batch's transforms, for the kernel gradient
 };
 
 }  // namespace convlab

@@ -125,7 +125,32 @@ TEST_CASE("winograd_conv computes a convolution's input gradient: col2im(dz . ke
   });
 }
 
-TEST_CASE("winograd_conv gives the same bits on one and two threads") {
+TEST_CASE("winograd_kernel_gradient equals im2col(x)^T . dz") {
+  Rng rng(14);
+  for_each_shape([&](const Window2D& g) {
+    for (int F : {1, 8, 9}) {
+      CAPTURE(F);
+      const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
+      const auto dz = random_vector(std::size_t(g.rows()) * F, rng);
+      std::vector<float> cols(std::size_t(g.rows()) * g.patch());
+      std::vector<float> expected(std::size_t(g.patch()) * F), bound(expected.size());
+      im2col(g, x.data(), cols.data());
+      gemm_naive(true, false, g.patch(), F, g.rows(), cols.data(), g.patch(), dz.data(), F,
+                 expected.data(), F, false);
+      im2col(g, absolute(x).data(), cols.data());
+      gemm_naive(true, false, g.patch(), F, g.rows(), cols.data(), g.patch(), absolute(dz).data(),
+                 F, bound.data(), F, false);
+
+      const WinogradShape s = winograd_forward_shape(g, F);
+      std::vector<float> work(winograd_kernel_gradient_floats(s), std::nanf(""));
+      std::vector<float> dk(expected.size(), std::nanf(""));
+      winograd_kernel_gradient(s, x.data(), dz.data(), dk.data(), work.data());
+      CHECK(count_outside(dk, expected, bound) == 0);
+    }
+  });
+}
+
+TEST_CASE("winograd_conv and winograd_kernel_gradient give the same bits on one and two threads") {
   // 40 images of 11x11 outputs: 360 tiles, 12 blocks, enough to be split between threads.
   Rng rng(13);
   const Window2D g = make_window(40, 13, 13, 16, Padding::valid);
@@ -148,6 +173,20 @@ TEST_CASE("winograd_conv gives the same bits on one and two threads") {
   }
   CHECK(one == two);
   if (max_threads() > 1) CHECK(pool_jobs() > jobs);
+
+  std::vector<float> grad_work(winograd_kernel_gradient_floats(s));
+  std::vector<float> dk_one(std::size_t(9) * g.C * F), dk_two(dk_one.size());
+  const long before = pool_jobs();
+  {
+    Threads t(1);
+    winograd_kernel_gradient(s, x.data(), one.data(), dk_one.data(), grad_work.data());
+  }
+  {
+    Threads t(2);
+    winograd_kernel_gradient(s, x.data(), one.data(), dk_two.data(), grad_work.data());
+  }
+  CHECK(dk_one == dk_two);
+  if (max_threads() > 1) CHECK(pool_jobs() > before);
 }
 
 TEST_CASE("winograd_applies to 3x3 kernels at stride 1 with 8 or more input channels") {
