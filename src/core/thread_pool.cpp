@@ -19,6 +19,7 @@ namespace {
 std::atomic<int> g_threads{max_threads()};
 std::atomic<long> g_min_parallel_work{kDefaultMinParallelWork};
 std::atomic<long> g_pool_jobs{0};
+thread_local int t_worker_index = 0;
 }  // namespace
 
 int num_threads() {
@@ -35,6 +36,10 @@ long min_parallel_work() {
 
 void set_min_parallel_work(long work) {
   g_min_parallel_work.store(std::max(0L, work), std::memory_order_relaxed);
+}
+
+int worker_index() {
+  return t_worker_index;
 }
 
 long pool_jobs() {
@@ -122,6 +127,7 @@ class Pool {
   }
 
   void helper_loop() {
+    t_worker_index = 1;
     uint64_t seen = 0;
     for (;;) {
       // Layers call in bursts (a train step is ~15 parallel kernels with short serial gaps), so

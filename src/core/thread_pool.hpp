@@ -40,6 +40,11 @@ constexpr long kDefaultMinParallelWork = 32768;
 long min_parallel_work();
 void set_min_parallel_work(long work);
 
+// Which thread runs the current chunk: 0 for a caller of parallel_for, 1 for the pool's helper.
+// Kernels index per-thread scratch with it, so a thread reuses its own (cache-warm) buffer
+// whichever chunks it claims.
+int worker_index();
+
 // How many jobs the helper pool has run since the process started (parallel_for calls that were
 // actually shared between threads): lets tests check that the threaded paths ran at all.
 long pool_jobs();

@@ -269,6 +269,40 @@ void gemm_serial(bool trans_a, bool trans_b, int M, int N, int K, const SlidingR
   }
 }
 
+// A kernel gradient's long K (every output pixel of the batch) with a small C: K is cut into
+// kKSplits fixed pieces whose partial products are summed in piece order afterwards. The pieces
+// do not depend on the thread count, so 1 and 2 threads agree bit for bit, and each thread
+// packs only its pieces of A^T (a split of C's columns made every thread pack all of it).
+constexpr int kKSplits = 2 * kChunksPerThread;
+
+bool splits_k(bool trans_a, int M, int N, int K) {
+  return trans_a && K >= kKSplits * KC && long(M) * N <= 64 * 1024;
+}
+
+void gemm_split_k(bool trans_b, int M, int N, int K, const SlidingRows& A, const float* B, int ldb,
+                  float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
+  const Index size = Index(M) * N;
+  thread_local Scratch partial_buf;
+  float* partials = scratch(partial_buf, kKSplits * size);
+  parallel_for(kKSplits, [&](int piece) {
+    const Range r = chunk_range(K, kKSplits, piece);
+    const float* b = trans_b ? B + r.begin : B + Index(r.begin) * ldb;
+    gemm_serial(true, trans_b, M, N, r.end - r.begin, A, r.begin, 0, b, ldb,
+                partials + piece * size, N, false, {});
+  });
+  for (int i = 0; i < M; ++i) {
+    float* c = C + Index(i) * ldc;
+    for (int j = 0; j < N; ++j) {
+      float v = partials[Index(i) * N + j];
+      for (int piece = 1; piece < kKSplits; ++piece) v += partials[piece * size + Index(i) * N + j];
+      if (accumulate) v = c[j] + v;
+      if (epilogue.bias) v += epilogue.bias[j];
+      if (epilogue.relu) v = std::max(v, 0.0f);
+      c[j] = v;
+    }
+  }
+}
+
 }  // namespace
 
 SlidingRows SlidingRows::matrix(const float* a, int rows, int cols, int lda) {
@@ -294,6 +328,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const SlidingRows& A,
           int ldb, float* C, int ldc, bool accumulate, const GemmEpilogue& epilogue) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return epilogue_only(M, N, C, ldc, accumulate, epilogue);
+  if (splits_k(trans_a, M, N, K))
+    return gemm_split_k(trans_b, M, N, K, A, B, ldb, C, ldc, accumulate, epilogue);
   const int m_tiles = (M + MR - 1) / MR, n_tiles = (N + NR - 1) / NR;
   // max_threads() is a constant: without threads compiled in, this is always the serial call.
   const int threads = max_threads() > 1 ? num_threads() : 1;

@@ -11,14 +11,14 @@ namespace {
 
 using batch = xsimd::batch<float>;
 constexpr int kWidth = int(batch::size);
-constexpr int kOut = 4;             // outputs per tile side
-constexpr int kIn = kOut + 2;       // input pixels per tile side
-constexpr int kPoints = kIn * kIn;  // gemms per block
-constexpr int kTilesPerBlock = 32;  // a block's transforms (2 x 36 x 32 x C floats) stay
-                                    // in L2 between the three phases; its gemms have
-                                    // M = 32 rows, so they read U in place
-constexpr int kSlots = kChunksPerThread * max_threads();  // parallel_for's most chunks
-constexpr std::size_t kAlign = 16;                        // floats: 64 bytes
+constexpr int kOut = 4;                // outputs per tile side
+constexpr int kIn = kOut + 2;          // input pixels per tile side
+constexpr int kPoints = kIn * kIn;     // gemms per block
+constexpr int kTilesPerBlock = 32;     // a block's transforms (2 x 36 x 32 x C floats) stay
+                                       // in L2 between the three phases; its gemms have
+                                       // M = 32 rows, so they read U in place
+constexpr int kSlots = max_threads();  // one scratch slot per thread (worker_index)
+constexpr std::size_t kAlign = 16;     // floats: 64 bytes
 
 std::size_t round_up(std::size_t n) {
   return (n + kAlign - 1) / kAlign * kAlign;
@@ -186,7 +186,7 @@ Tiling tiling(const WinogradShape& s) {
   return {per_row, (s.OH + kOut - 1) / kOut * per_row};
 }
 
-// One chunk's scratch: the block's transformed input V (36, tiles, C) and products
+// One thread's scratch: the block's transformed input V (36, tiles, C) and products
 // M (36, tiles, F), and a row of F floats that output pixels past the edge are written to.
 struct Slot {
   float* v;
@@ -302,7 +302,7 @@ void winograd_conv(const WinogradShape& s, const float* x, const float* u, float
   // Whole blocks per chunk, each computed the same way whichever thread runs it.
   const int chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, blocks);
   parallel_for(chunks, [&](int chunk) {
-    const Slot w = slot(slots + std::size_t(chunk) * slot_floats(s), s);
+    const Slot w = slot(slots + std::size_t(worker_index()) * slot_floats(s), s);
     const Range r = chunk_range(int(blocks), chunks, chunk);
     for (long b = r.begin; b < r.end; ++b) {
       const long t0 = b * kTilesPerBlock;

@@ -81,7 +81,8 @@ TEST_CASE("chunk_range cuts on aligned boundaries and covers everything") {
   }
 }
 
-TEST_CASE("gemm gives bit-identical results on 1 and 2 threads, split along M or N") {
+TEST_CASE(
+    "gemm gives bit-identical results on 1 and 2 threads, split along M, N or K in fixed pieces") {
   Rng rng(7);
   struct Shape {
     bool ta, tb;

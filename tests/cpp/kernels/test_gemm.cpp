@@ -123,6 +123,11 @@ TEST_CASE("gemm is right on the model's layer shapes and across cache blocks") {
   // Dense forward pass, across K blocks and with gaps after each row of B.
   check_gemm(true, false, 9, 32, 2000, 3, false, rng);
   check_gemm(false, false, 64, 24, 900, 1, true, rng, true, true);
+  // K long enough to be cut into fixed pieces summed afterwards (a kernel gradient over a
+  // batch's output pixels), with and without a prior C, B transposed or not.
+  check_gemm(true, false, 9, 32, 21632, 0, false, rng);
+  check_gemm(true, false, 13, 19, 5000, 2, true, rng, true, true);
+  check_gemm(true, true, 5, 8, 3100, 1, false, rng);
 }
 
 TEST_CASE("the fused bias + ReLU epilogue matches bias and ReLU applied after gemm_naive") {
