@@ -177,6 +177,22 @@ void kernel_tile(const float* kernel, int C, int F, int c, int f, bool for_input
   }
 }
 
+// The batch's tiles in blocks of at most kTilesPerBlock: a multiple of 4 tiles (the gemm's
+// rows come 4 at a time), and an even number of blocks where one of 16..32 tiles gives it (9 blocks
+// of 32 would leave one thread 5 and the other 4; 12 of 24 split evenly). With threads, a chunk
+// is one block.
+struct Blocks {
+  int count, size;
+};
+
+Blocks blocks_of(long tiles) {
+  for (int size = kTilesPerBlock; size >= 16; size -= 4) {
+    const long count = (tiles + size - 1) / size;
+    if (count % 2 == 0 || count <= 1) return {int(count), size};
+  }
+  return {int((tiles + kTilesPerBlock - 1) / kTilesPerBlock), kTilesPerBlock};
+}
+
 struct Tiling {
   int per_row, per_image;  // tiles per row of tiles, per image
 };
@@ -298,16 +314,15 @@ void winograd_conv(const WinogradShape& s, const float* x, const float* u, float
   float* zeros = workspace;
   std::fill(zeros, zeros + s.C, 0.0f);
   float* slots = workspace + round_up(std::size_t(s.C));
-  const long blocks = (tiles + kTilesPerBlock - 1) / kTilesPerBlock;
-  // Whole blocks per chunk, each computed the same way whichever thread runs it.
-  const int chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, blocks);
+  const Blocks bl = blocks_of(tiles);
+  // Each block is computed the same way whichever thread runs it.
+  const int chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, bl.count) > 1 ? bl.count : 1;
   parallel_for(chunks, [&](int chunk) {
     const Slot w = slot(slots + std::size_t(worker_index()) * slot_floats(s), s);
-    const Range r = chunk_range(int(blocks), chunks, chunk);
+    const Range r = chunk_range(bl.count, chunks, chunk);
     for (long b = r.begin; b < r.end; ++b) {
-      const long t0 = b * kTilesPerBlock;
-      run_block(s, tl, x, u, y, epilogue, zeros, w, t0,
-                int(std::min<long>(kTilesPerBlock, tiles - t0)));
+      const long t0 = b * bl.size;
+      run_block(s, tl, x, u, y, epilogue, zeros, w, t0, int(std::min<long>(bl.size, tiles - t0)));
     }
   });
 }
@@ -376,12 +391,12 @@ void winograd_kernel_gradient(const WinogradShape& s, const float* x, const floa
     return;
   }
   // The whole batch's V = B^T x B and Z = A dy A^T (each tile by whichever thread)...
-  const long blocks = (tiles + kTilesPerBlock - 1) / kTilesPerBlock;
-  const int transform_chunks = chunks_for(tiles * kPoints * long(s.C + s.F), blocks);
+  const Blocks bl = blocks_of(tiles);
+  const int transform_chunks =
+      chunks_for(tiles * kPoints * long(s.C + s.F), bl.count) > 1 ? bl.count : 1;
   parallel_for(transform_chunks, [&](int chunk) {
-    const Range r = chunk_range(int(blocks), transform_chunks, chunk);
-    for (long t = r.begin * long(kTilesPerBlock); t < std::min(tiles, r.end * long(kTilesPerBlock));
-         ++t) {
+    const Range r = chunk_range(bl.count, transform_chunks, chunk);
+    for (long t = r.begin * long(bl.size); t < std::min(tiles, r.end * long(bl.size)); ++t) {
       const float* px[kPoints];
       input_pixels(s, tl, x, zeros, t, px);
       int c = 0;
@@ -396,7 +411,7 @@ void winograd_kernel_gradient(const WinogradShape& s, const float* x, const floa
   });
   // ... then per point dU = V^T Z summed over all tiles in one gemm: points are split between
   // threads, never tiles, so each sum runs in the same order on one thread or two.
-  const int point_chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, kPoints);
+  const int point_chunks = chunks_for(tiles * kPoints * long(s.C) * s.F, kPoints) > 1 ? kPoints : 1;
   parallel_for(point_chunks, [&](int chunk) {
     const Range r = chunk_range(kPoints, point_chunks, chunk);
     for (int p = r.begin; p < r.end; ++p)
