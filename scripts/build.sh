@@ -32,12 +32,12 @@ if [ "${1:-}" = "--checks" ]; then
     cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DCONVLAB_SANITIZE=ON >/dev/null
   fi
-  cmake --build build/asan -j"$JOBS"
+  cmake --build build/asan -j"$JOBS" --target unit_tests  # not native_bench: tests only
   if [ ! -f build/tsan/CMakeCache.txt ]; then
     cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DCONVLAB_TSAN=ON >/dev/null
   fi
-  cmake --build build/tsan -j"$JOBS"
+  cmake --build build/tsan -j"$JOBS" --target unit_tests
   if [ ! -f build/fuzz/CMakeCache.txt ]; then
     CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONVLAB_FUZZ=ON >/dev/null

@@ -2,19 +2,33 @@
 # Every test suite: native doctest, the same doctest suite as wasm under Node, then node --test.
 set -eu
 cd "$(dirname "$0")/.."
+# Seconds since the start before each phase, so a slow CI run shows where its time went.
+start=$(date +%s)
+phase() { echo "== [$(($(date +%s) - start)) s] $*"; }
+phase setup
 sh scripts/setup.sh
+phase build
 sh scripts/build.sh --native
+phase format
 clang-format --dry-run --Werror $(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+phase doctest native and wasm
 ctest --test-dir build/native --output-on-failure
 ctest --test-dir build/wasm --output-on-failure
+phase node tests
 node --test tests/js/*.test.mjs
+phase Chromium tests
 node --test tests/e2e/*.test.mjs
 
 # --- Reliability (issue 8): the native unit tests under ASan + UBSan, then under ThreadSanitizer
 # on 2 threads with every kernel split (CONVLAB_TEST_THREADS=2; the first race report fails the
 # run), then every libFuzzer harness for 60 s from its seed corpus (in parallel;
 # CONVLAB_FUZZ_SECONDS in build/fuzz).
+phase sanitizer and fuzzer builds
 sh scripts/build.sh --checks
+phase ASan doctest
 ctest --test-dir build/asan --output-on-failure
+phase TSan doctest
 ctest --test-dir build/tsan --output-on-failure
+phase fuzzers
 ctest --test-dir build/fuzz --output-on-failure -j3
+phase done

@@ -14,9 +14,9 @@ constexpr int kWidth = int(batch::size);
 constexpr int kOut = 4;                // outputs per tile side
 constexpr int kIn = kOut + 2;          // input pixels per tile side
 constexpr int kPoints = kIn * kIn;     // gemms per block
-constexpr int kTilesPerBlock = 32;     // a block's transforms (2 x 36 x 32 x C floats) stay
-                                       // in L2 between the three phases; its gemms have
-                                       // M = 32 rows, so they read U in place
+constexpr int kTilesPerBlock = 32;     // at most: a block's transforms (2 x 36 x 32 x C
+                                       // floats) stay in L2 between the three phases, and
+                                       // its gemms (M <= 64 rows) read U in place
 constexpr int kSlots = max_threads();  // one scratch slot per thread (worker_index)
 constexpr std::size_t kAlign = 16;     // floats: 64 bytes
 
