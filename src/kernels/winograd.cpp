@@ -294,11 +294,18 @@ std::size_t winograd_kernel_floats(int C, int F) {
 
 void winograd_kernel_transform(const float* kernel, int C, int F, bool for_input_gradient,
                                float* u) {
-  int f = 0;
-  for (; f + kWidth <= F; f += kWidth)
-    for (int c = 0; c < C; ++c) kernel_tile<batch>(kernel, C, F, c, f, for_input_gradient, u);
-  for (; f < F; ++f)
-    for (int c = 0; c < C; ++c) kernel_tile<float>(kernel, C, F, c, f, for_input_gradient, u);
+  // Channels split between threads: each writes only its channels' entries of u.
+  const int chunks = chunks_for(long(kPoints) * C * F, C);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(C, chunks, chunk);
+    int f = 0;
+    for (; f + kWidth <= F; f += kWidth)
+      for (int c = r.begin; c < r.end; ++c)
+        kernel_tile<batch>(kernel, C, F, c, f, for_input_gradient, u);
+    for (; f < F; ++f)
+      for (int c = r.begin; c < r.end; ++c)
+        kernel_tile<float>(kernel, C, F, c, f, for_input_gradient, u);
+  });
 }
 
 std::size_t winograd_workspace_floats(const WinogradShape& s) {
@@ -418,11 +425,17 @@ void winograd_kernel_gradient(const WinogradShape& s, const float* x, const floa
       gemm_one_thread(true, false, s.C, s.F, int(tiles), v + p * v_stride, s.C, z + p * z_stride,
                       s.F, du + std::size_t(p) * s.C * s.F, s.F, false);
   });
-  int f = 0;
-  for (; f + kWidth <= s.F; f += kWidth)
-    for (int c = 0; c < s.C; ++c) kernel_gradient_tile<batch>(du, s.C, s.F, c, f, dkernel);
-  for (; f < s.F; ++f)
-    for (int c = 0; c < s.C; ++c) kernel_gradient_tile<float>(du, s.C, s.F, c, f, dkernel);
+  const int chunks = chunks_for(long(kPoints) * s.C * s.F, s.C);
+  parallel_for(chunks, [&](int chunk) {
+    const Range r = chunk_range(s.C, chunks, chunk);
+    int f = 0;
+    for (; f + kWidth <= s.F; f += kWidth)
+      for (int c = r.begin; c < r.end; ++c)
+        kernel_gradient_tile<batch>(du, s.C, s.F, c, f, dkernel);
+    for (; f < s.F; ++f)
+      for (int c = r.begin; c < r.end; ++c)
+        kernel_gradient_tile<float>(du, s.C, s.F, c, f, dkernel);
+  });
 }
 
 }  // namespace convlab
