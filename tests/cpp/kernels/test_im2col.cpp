@@ -8,25 +8,17 @@
 #include "core/thread_pool.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
+#include "random_vectors.hpp"
 
 using namespace convlab;
+using testing::absolute;
+using testing::random_vector;
 
 namespace {
 
 Window2D make_window(int N, int H, int W, int C, int k, int stride, Padding padding) {
   const Window1D wy = window_1d(H, k, stride, padding), wx = window_1d(W, k, stride, padding);
   return {N, H, W, C, k, k, stride, stride, wy.pad_before, wx.pad_before, wy.out, wx.out};
-}
-
-std::vector<float> random_vector(std::size_t n, Rng& rng) {
-  std::vector<float> v(n);
-  for (auto& e : v) e = rng.uniform(-1.0f, 1.0f);
-  return v;
-}
-
-std::vector<float> absolute(std::vector<float> v) {
-  for (auto& e : v) e = std::fabs(e);
-  return v;
 }
 
 // Every geometry the tests sweep: odd and even sizes, kernels 1/3/5, strides 1/2, both paddings,

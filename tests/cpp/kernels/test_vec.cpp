@@ -6,16 +6,12 @@
 
 #include "core/rng.hpp"
 #include "kernels/vec.hpp"
+#include "random_vectors.hpp"
 
 using namespace convlab;
+using testing::random_vector;
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, Rng& rng) {
-  std::vector<float> v(n);
-  for (auto& e : v) e = rng.uniform(-1.0f, 1.0f);
-  return v;
-}
 
 // Equal values, or both NaN. (Signed zeros compare equal: wasm's scalar max may turn
 // std::max(-0.f, 0.f) into +0 where the vector select keeps -0; nothing downstream can tell.)

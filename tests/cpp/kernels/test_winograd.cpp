@@ -9,21 +9,13 @@
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
 #include "kernels/winograd.hpp"
+#include "random_vectors.hpp"
 
 using namespace convlab;
+using testing::absolute;
+using testing::random_vector;
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, Rng& rng) {
-  std::vector<float> v(n);
-  for (auto& e : v) e = rng.uniform(-1.0f, 1.0f);
-  return v;
-}
-
-std::vector<float> absolute(std::vector<float> v) {
-  for (auto& e : v) e = std::fabs(e);
-  return v;
-}
 
 Window2D make_window(int N, int H, int W, int C, Padding padding) {
   const Window1D wy = window_1d(H, 3, 1, padding), wx = window_1d(W, 3, 1, padding);
