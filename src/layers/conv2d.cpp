@@ -92,8 +92,9 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   grad_kernel_ = xt::zeros<float>(kernel_.shape());
   grad_bias_ = xt::zeros<float>(bias_.shape());
 
-  // 3x3 at stride 1: Winograd where the gemm's inner dimension (C forward, F for the input
-  // gradient) is deep enough; the kernel gradient stays a gemm over x in place.
+  // 3x3 at stride 1: Winograd where its gemms' inner dimension is deep enough: C for the
+  // forward pass and the kernel gradient, F for the input gradient. The rest stays gemms over x
+  // read in place.
   winograd_forward_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, C);
   winograd_input_gradient_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, filters_);
   std::size_t work = 0;
