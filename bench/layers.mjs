@@ -14,7 +14,7 @@ const { values: opts } = parseArgs({ options: {
   models: { type: 'string', default: 'lab,lab64' },
   steps: { type: 'string', default: '300' },
 } });
-if (!existsSync(binary)) throw new Error(`${binary} is missing: run npm run build:native first`);
+if (!existsSync(binary)) throw new Error(`${binary} is missing: npm run bench:layers builds it`);
 
 const run = (preset, threads) => execFileSync(binary,
   [JSON.stringify(preset), String(threads), opts.steps, '1'], { encoding: 'utf8' })

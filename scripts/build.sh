@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the wasm module (web/wasm/convlab.{mjs,wasm}) and, with --native, the native tests too.
+# Builds the wasm module (web/wasm/convlab.{mjs,wasm}); with --native, the native tests too; with
+# --bench, also the native benchmark programs.
 # Incremental: configure runs once per build folder, then make rebuilds what changed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,11 +14,20 @@ cmake --build build/wasm -j"$JOBS"
 sh scripts/vendor.sh
 node scripts/embed_page.mjs  # web/embed.html from web/index.html
 
-if [ "${1:-}" = "--native" ]; then
+if [ "${1:-}" = "--native" ] || [ "${1:-}" = "--bench" ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then
     cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build build/native -j"$JOBS"
+fi
+# --bench: the native build plus its benchmark programs (native_bench, layer_profile, and
+# native_bench_march when configured with -DCONVLAB_BENCH_MARCH_NATIVE=ON).
+if [ "${1:-}" = "--bench" ]; then
+  targets="native_bench layer_profile"
+  if grep -q "CONVLAB_BENCH_MARCH_NATIVE:BOOL=ON" build/native/CMakeCache.txt; then
+    targets="$targets native_bench_march"
+  fi
+  cmake --build build/native -j"$JOBS" --target $targets
 fi
 
 # --- Reliability builds (issue 8), with --checks:
@@ -32,7 +42,7 @@ if [ "${1:-}" = "--checks" ]; then
     cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DCONVLAB_SANITIZE=ON >/dev/null
   fi
-  cmake --build build/asan -j"$JOBS" --target unit_tests  # not native_bench: tests only
+  cmake --build build/asan -j"$JOBS" --target unit_tests
   if [ ! -f build/tsan/CMakeCache.txt ]; then
     cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DCONVLAB_TSAN=ON >/dev/null
