@@ -9,8 +9,8 @@ const EDITS = [
   [/<!doctype html>\n/, '<!doctype html>\n<!-- Made from index.html by scripts/embed_page.mjs: edit index.html, not this. -->\n'],
   [/<title>[^<]*<\/title>/, '<title>convlab (embedded) · train a CNN on Fashion-MNIST</title>'],
   [/<body>/, '<body class="embed">'],
-  [/<h1>convlab<\/h1>\s*<p class="tagline">[^<]*<\/p>/,
-    '<h1>convlab <span class="tagline">· a CNN trained on Fashion-MNIST in your browser</span></h1>'],
+  [/<h1>convlab<\/h1>\s*<p class="tagline" data-i18n="page.tagline"><\/p>/,
+    '<h1>convlab <span class="tagline" data-i18n="page.embedTagline"></span></h1>'],
 ];
 
 // The embed page for index.html's text; throws naming the piece index.html no longer has.

@@ -7,41 +7,37 @@
 //   hide       panels or controls to hide, "maps,eval,experiments,editor,pause,step"
 //   show       only these panels, "model,train,curves"
 //   autostart  train as soon as the data and model are ready;  compact  the narrow layout
+import { SETTINGS, readGivenSettings } from '../lib/settings.mjs';
+
 export const PANELS = {
   model: 'model-panel', train: 'train-panel', curves: 'curves-panel', maps: 'maps-panel', eval: 'eval-panel',
   experiments: 'experiments-panel', runs: 'runs-panel', share: 'share-panel',
 };
 // Controls that can be hidden one by one (ids on the page; their <label> goes with them).
-export const CONTROLS = ['preset', 'editor', 'summary', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'validation-split',
+export const CONTROLS = ['preset', 'editor', 'summary', 'log', 'continue', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'validation-split',
   'threshold', 'seed', 'samples', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'evaluate'];
 
-const NUMBERS = { epochs: 'epochs', 'batch-size': 'batchSize', 'learning-rate': 'learningRate', 'validation-split': 'validationSplit', threshold: 'threshold', samples: 'samples', seed: 'seed', filter: 'filter' };
-const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'];
 const FLAGS = ['autostart', 'compact'];
-export const KEYS = ['model', ...Object.keys(NUMBERS), 'optimizer', 'images', 'hide', 'show', ...FLAGS];
+// URL/attribute key -> config field: the training settings (lib/settings.mjs) and the map filter.
+const FIELDS = { ...Object.fromEntries(SETTINGS.map((s) => [s.attr, s.name])), filter: 'filter' };
+export const KEYS = ['model', ...Object.keys(FIELDS), 'images', 'hide', 'show', ...FLAGS];
 
 const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
 const flag = (v) => v === '' || v === true || /^(1|true|yes|on)$/i.test(String(v));
 
 // get: (name) => string | null, e.g. (k) => element.getAttribute(k) or URLSearchParams#get.
-// Returns {config, problems}: unusable values are left out and described, never thrown, so a
-// typo in a lesson's link still shows the lab.
+// Returns {config, problems}: unusable values are left out and described as {code, params}
+// (rendered by the message catalog), never thrown, so a typo in a lesson's link still shows
+// the lab.
 export function readConfig(get) {
-  const config = {};
-  const problems = [];
+  const { values, problems } = readGivenSettings((s) => get(s.attr));
+  const config = { ...values };
   const model = get('model');
   if (model) config.model = model;
-  for (const [key, field] of Object.entries(NUMBERS)) {
-    const v = get(key);
-    if (v === null || v === undefined || v === '') continue;
-    const n = Number(v);
-    if (Number.isFinite(n)) config[field] = n;
-    else problems.push(`${key}: "${v}" is not a number`);
-  }
-  const optimizer = get('optimizer');
-  if (optimizer) {
-    if (OPTIMIZERS.includes(optimizer.toLowerCase())) config.optimizer = optimizer.toLowerCase();
-    else problems.push(`optimizer: "${optimizer}" is not one of ${OPTIMIZERS.join(', ')}`);
+  const filter = get('filter');
+  if (filter !== null && filter !== undefined && filter !== '') {
+    if (Number.isInteger(Number(filter)) && Number(filter) >= 0) config.filter = Number(filter);
+    else problems.push({ code: 'settings.integer', params: { field: 'filter', value: filter, min: 0, max: 1023 } });
   }
   const images = get('images');
   if (images) config.images = list(images).map(Number).filter(Number.isInteger);
@@ -50,7 +46,7 @@ export function readConfig(get) {
     if (!v) continue;
     const names = list(v);
     const unknown = names.filter((n) => !(n in PANELS) && !CONTROLS.includes(n));
-    if (unknown.length) problems.push(`${key}: unknown ${unknown.join(', ')} (panels: ${Object.keys(PANELS).join(', ')}; controls: ${CONTROLS.join(', ')})`);
+    if (unknown.length) problems.push({ code: 'embed.unknownNames', params: { key, names: unknown.join(', '), panels: Object.keys(PANELS).join(', '), controls: CONTROLS.join(', ') } });
     config[key] = names.filter((n) => !unknown.includes(n));
   }
   for (const key of FLAGS) {
@@ -68,12 +64,10 @@ export function configFromHash(hash) {
 // The config as attribute/hash pairs, in KEYS order; arrays joined with commas.
 export function configEntries(config) {
   const out = [];
-  const byField = Object.fromEntries(Object.entries(NUMBERS).map(([k, f]) => [f, k]));
   for (const key of KEYS) {
-    const field = NUMBERS[key] ?? key;
-    const v = config[field];
+    const v = config[FIELDS[key] ?? key];
     if (v === undefined || v === null || v === false || (Array.isArray(v) && !v.length)) continue;
-    out.push([byField[field] ?? key, v === true ? '1' : Array.isArray(v) ? v.join(',') : String(v)]);
+    out.push([key, v === true ? '1' : Array.isArray(v) ? v.join(',') : String(v)]);
   }
   return out;
 }

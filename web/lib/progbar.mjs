@@ -34,13 +34,14 @@ export function formatPerStep(seconds) {
 
 const HIDDEN = new Set(['batch', 'size']);
 
-// One progress line. logs: {loss, accuracy, val_loss, ...}; elapsed in seconds.
-export function progressLine(current, target, elapsed, logs = {}) {
+// One progress line. logs: {loss, accuracy, val_loss, ...}; elapsed in seconds. finalize: the
+// epoch's last line (Keras prints time and time per step there, also for an epoch stopped early).
+export function progressLine(current, target, elapsed, logs = {}, { finalize = current >= target } = {}) {
   let line = formatBar(current, target);
-  if (current < target) {
+  if (!finalize) {
     line += ` - ETA: ${formatEta((elapsed / Math.max(current, 1)) * (target - current))}`;
   } else {
-    line += ` - ${elapsed.toFixed(0)}s ${formatPerStep(elapsed / target)}`;
+    line += ` - ${elapsed.toFixed(0)}s ${formatPerStep(elapsed / Math.max(current, 1))}`;
   }
   for (const [k, v] of Object.entries(logs)) {
     if (!HIDDEN.has(k) && typeof v === 'number') line += ` - ${k}: ${formatMetric(v)}`;

@@ -1,6 +1,7 @@
 // The experiments table: one row per finished run (the course's exercises: 16 or 64 filters,
 // one convolution less, one more), sortable by any column, with a checkbox per row that asks the
 // page to overlay that run's curves. architectureString and sortExperiments are pure.
+import { t, formatNumber } from '../lib/i18n.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -47,13 +48,17 @@ export function architectureString(layers) {
 }
 
 export const COLUMNS = Object.freeze([
-  { key: 'name', label: 'Name', type: 'text' },
-  { key: 'architecture', label: 'Architecture', type: 'text' },
-  { key: 'params', label: 'Params', type: 'number' },
-  { key: 'epochs', label: 'Epochs', type: 'number' },
-  { key: 'secondsPerEpoch', label: 'Seconds / epoch', type: 'number' },
-  { key: 'trainAccuracy', label: 'Train accuracy', type: 'number' },
-  { key: 'testAccuracy', label: 'Test accuracy', type: 'number' },
+  { key: 'name', type: 'text' },
+  { key: 'architecture', type: 'text' },
+  { key: 'params', type: 'number' },
+  { key: 'data', type: 'text' },
+  { key: 'start', type: 'text' },
+  { key: 'epochs', type: 'number' },
+  { key: 'secondsPerEpoch', type: 'number' },
+  { key: 'trainAccuracy', type: 'number' },
+  { key: 'valAccuracy', type: 'number' },
+  { key: 'testAccuracy', type: 'number' },
+  { key: 'ending', type: 'text' },
 ]);
 
 // A sorted copy of rows by `key`, 'ascending' or 'descending'; missing values last either way,
@@ -73,17 +78,29 @@ export function sortExperiments(rows, key, direction = 'ascending') {
     .map(({ row }) => row);
 }
 
-// Cell text for a column.
-export function formatCell(key, v) {
+// Cell text for a column of a row (the row gives the context some cells need).
+export function formatCell(key, v, row = {}) {
+  switch (key) {
+    case 'data':
+      return t('experiments.data', { dataset: t(`dataset.${row.dataset}`), images: row.images ?? '–' });
+    case 'start':
+      return t(`experiments.start.${row.start}`);
+    case 'epochs':
+      return row.start === 'continued' ? t('experiments.epochsTotal', { epochs: v, total: row.totalEpochs }) : formatNumber(v);
+    case 'ending':
+      return t(`run.ended.${v}`, { epoch: (row.stoppedAt?.epoch ?? 0) + 1, batch: row.stoppedAt?.batch ?? 0, epochs: row.epochs });
+    default:
+  }
   if (v == null || (typeof v === 'number' && !Number.isFinite(v))) return '–';
   switch (key) {
     case 'params':
-      return Number(v).toLocaleString('en-US');
+      return formatNumber(Number(v));
     case 'secondsPerEpoch':
-      return Number(v).toFixed(1);
+      return formatNumber(Number(v), 1);
     case 'trainAccuracy':
+    case 'valAccuracy':
     case 'testAccuracy':
-      return Number(v).toFixed(4);
+      return formatNumber(Number(v), 4);
     default:
       return String(v);
   }
@@ -110,16 +127,16 @@ export function createExperimentsTable(container, { onToggleOverlay = () => {} }
   let sort = { key: null, direction: 'ascending' };
 
   const table = el('table', 'cl-table cl-experiments');
-  table.append(el('caption', 'cl-caption', 'Experiments: finished runs; tick Overlay to draw a run\'s curves on the charts, use a column heading to sort'));
+  table.append(el('caption', 'cl-caption', t('experiments.caption')));
   const thead = el('thead');
   const hr = el('tr');
-  const overlayHead = el('th', null, 'Overlay');
+  const overlayHead = el('th', null, t('experiments.overlay'));
   overlayHead.scope = 'col';
   hr.append(overlayHead);
   const heads = COLUMNS.map((col) => {
     const th = el('th', col.type === 'number' ? 'cl-num' : null);
     th.scope = 'col';
-    const button = el('button', 'cl-sort', col.label);
+    const button = el('button', 'cl-sort', t(`experiments.column.${col.key}`));
     button.type = 'button';
     button.addEventListener('click', () => {
       const direction = sort.key === col.key && sort.direction === 'ascending' ? 'descending' : 'ascending';
@@ -132,7 +149,7 @@ export function createExperimentsTable(container, { onToggleOverlay = () => {} }
   thead.append(hr);
   const tbody = el('tbody');
   const empty = el('tr', 'cl-empty');
-  const emptyCell = el('td', null, 'No finished runs yet.');
+  const emptyCell = el('td', null, t('experiments.empty'));
   emptyCell.colSpan = COLUMNS.length + 1;
   empty.append(emptyCell);
   table.append(thead, tbody);
@@ -157,7 +174,7 @@ export function createExperimentsTable(container, { onToggleOverlay = () => {} }
       const box = el('input');
       box.type = 'checkbox';
       box.checked = overlaid.has(x.id);
-      box.setAttribute('aria-label', `Overlay the curves of ${x.name ?? x.id}`);
+      box.setAttribute('aria-label', t('experiments.overlayRow', { name: x.name ?? x.id, architecture: x.architecture ?? '' }));
       box.addEventListener('change', () => {
         if (box.checked) overlaid.add(x.id);
         else overlaid.delete(x.id);
@@ -166,7 +183,7 @@ export function createExperimentsTable(container, { onToggleOverlay = () => {} }
       boxCell.append(box);
       tr.append(boxCell);
       for (const col of COLUMNS) {
-        const cell = el(col.key === 'name' ? 'th' : 'td', col.type === 'number' ? 'cl-num' : col.key === 'architecture' ? 'cl-mono' : null, formatCell(col.key, x[col.key]));
+        const cell = el(col.key === 'name' ? 'th' : 'td', col.type === 'number' ? 'cl-num' : col.key === 'architecture' ? 'cl-mono' : null, formatCell(col.key, x[col.key], x));
         if (col.key === 'name') cell.scope = 'row';
         tr.append(cell);
       }

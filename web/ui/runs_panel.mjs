@@ -6,6 +6,7 @@
 import { openRunStore } from './run_store.mjs';
 import { encodeRun, decodeRun } from '../lib/run_file.mjs';
 import { buildTable } from './data_table.mjs';
+import { controls } from '../page/lifecycle.mjs';
 
 export function createRunsPanel(root, { snapshot, restore }) {
   const $ = (id) => root.querySelector(`#${id}`);
@@ -109,4 +110,30 @@ export function createRunsPanel(root, { snapshot, restore }) {
   $('upload-run').addEventListener('change', upload);
   refresh();
   return { refresh, setEnabled(on) { for (const id of ['save-run', 'download-run']) $(id).disabled = !on; } };
+}
+
+// The panel on the page: a snapshot is the current model and weights (from the worker), the
+// editor's code, the settings and the last run's curves; a restore goes through the worker,
+// which refuses a bad file before anything changes.
+export function mountRunsPanel(root, { store, actions }) {
+  async function snapshot() {
+    const { modelJson, weightData } = await actions.request('exportModel');
+    const s = store.get();
+    const last = s.lastRun;
+    return {
+      name: `${last?.architecture ?? s.model?.architecture ?? 'model'} · ${new Date().toLocaleString()}`, modelJson, weightData,
+      code: s.code, settings: { ...s.settings }, history: last?.curves?.epochs ?? [],
+    };
+  }
+  async function restore(run) {
+    await actions.importModel({
+      modelJson: run.modelJson, weightData: run.weightData.slice(0), seed: run.settings?.seed ?? store.get().settings.seed,
+      code: run.code ?? JSON.stringify(run.modelJson.modelTopology), settings: run.settings ?? {},
+    });
+  }
+  const panel = createRunsPanel(root, { snapshot, restore });
+  const render = (state) => panel.setEnabled(controls(state.lifecycle, state).saveRun);
+  store.subscribe(render);
+  render(store.get());
+  return panel;
 }

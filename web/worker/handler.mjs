@@ -1,37 +1,42 @@
 // The Worker's logic, apart from the Worker itself so Node can test it with the real engine:
-// one model, one state machine (idle -> training <-> paused -> idle), and a reply for every
-// command. A failed command posts {type: 'error'} and leaves the model and data as they were.
+// one model, one run at a time, and exactly one reply for every command (protocol.mjs). A
+// failed command replies {error: {code, params}} and leaves the model and data as they were.
 import { StopAtThreshold } from '../lib/callbacks.mjs';
-import { trainSettings } from './protocol.mjs';
+import { trainSettings, errorPayload, CodedError } from './protocol.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../lib/tfjs_format.mjs';
 
 const PROGRESS_MS = 100;  // at most ~10 progress events a second; points are batched in them
+const EVALUATE_BATCH = 32;  // Keras's evaluate() default: the log line counts these steps
 
 export function createHandler({ post, loadData, createModel }) {
   let data = null;
   let model = null, config = null, seed = 1, compiled = null;
-  let state = 'idle';
+  let run = null;  // {runId, state: 'training' | 'paused' | 'stopping'} while a fit runs
   let gate = null;  // resolves a paused training loop
   let stepsAllowed = 0;
-  let training = null;  // the running fit's promise
-
-  const setState = (s) => {
-    state = s;
-    post({ type: 'state', state });
-  };
 
   const dataReady = (async () => {
     data = await loadData();
     const { test } = data;
     post({
-      type: 'ready', trainCount: data.train.count, testCount: test.count,
-      testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, 1],
+      type: 'ready', dataset: data.name ?? 'fashion-mnist', trainCount: data.train.count, testCount: test.count,
+      testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, test.channels ?? 1],
+      classes: data.classes ?? null,
     });
   })();
-  dataReady.catch(() => {});  // reported by the loader; commands that need data re-throw it
+  dataReady.catch((e) => post({ type: 'failed', error: errorPayload(e) }));
+
+  const setRunState = (state) => {
+    run.state = state;
+    post({ type: 'state', runId: run.runId, state });
+  };
 
   function requireModel() {
-    if (!model) throw new Error('no model yet: build one first');
+    if (!model) throw new CodedError('worker.noModel');
+  }
+
+  function requireIdle() {
+    if (run) throw new CodedError('worker.busy');
   }
 
   function release() {
@@ -40,18 +45,11 @@ export function createHandler({ post, loadData, createModel }) {
     open?.();
   }
 
-  async function build({ config: next, seed: nextSeed = seed }) {
-    if (state !== 'idle') throw new Error('stop training before changing the model');
-    const fresh = await createModel(next, { seed: nextSeed });  // throws: the old model stays
-    install(fresh, next, nextSeed);
-  }
-
-  // A saved model (TF.js layers artifacts) in place of the current one; a bad file leaves the
-  // current model as it was.
-  async function importModel({ modelJson, weightData, seed: nextSeed = seed }) {
-    if (state !== 'idle') throw new Error('stop training before changing the model');
-    const fresh = await modelFromTfjs(createModel, modelJson, weightData, { seed: nextSeed });
-    install(fresh, JSON.parse(fresh.toJSON()), nextSeed);
+  function describe() {
+    return {
+      summary: model.summary(), layers: model.layers, seed, config,
+      params: model.layers.reduce((s, l) => s + l.countParams, 0),
+    };
   }
 
   function install(fresh, next, nextSeed) {
@@ -60,10 +58,13 @@ export function createHandler({ post, loadData, createModel }) {
     config = next;
     seed = nextSeed;
     compiled = null;
-    post({
-      type: 'model', summary: model.summary(), layers: model.layers, seed, config,
-      params: model.layers.reduce((s, l) => s + l.countParams, 0),
-    });
+    return describe();
+  }
+
+  async function build({ config: next, seed: nextSeed = seed }) {
+    requireIdle();
+    const fresh = await createModel(next, { seed: nextSeed });  // throws: the old model stays
+    return install(fresh, next, nextSeed);
   }
 
   function compile(s) {
@@ -73,89 +74,128 @@ export function createHandler({ post, loadData, createModel }) {
     compiled = key;
   }
 
-  async function train(msg) {
+  function stopCallback(s, stop) {
+    if (stop) {
+      const cb = new StopAtThreshold({ monitor: stop.monitor, threshold: stop.threshold, mode: stop.mode });
+      cb.customMessage = stop.message ?? null;
+      return cb;
+    }
+    return s.threshold ? new StopAtThreshold({ threshold: s.threshold }) : null;
+  }
+
+  function evaluateTest() {
+    const started = performance.now();
+    const r = model.evaluate(data.test.images, data.test.labels, { batchSize: EVALUATE_BATCH });
+    return { ...r, seconds: (performance.now() - started) / 1000, steps: Math.ceil(data.test.count / EVALUATE_BATCH) };
+  }
+
+  async function train({ runId, fresh = true, settings = {}, stop = null }) {
     requireModel();
-    if (state !== 'idle') throw new Error('already training');
-    const s = trainSettings(msg);
+    requireIdle();
+    const s = trainSettings(settings);
     await dataReady;
+    // Train starts over as re-running the notebook's model cell does; Continue keeps weights
+    // and the optimizer's state.
+    if (fresh) install(await createModel(config, { seed: s.seed }), config, s.seed);
     compile(s);
     const t = s.samples ? firstSamples(data.train, s.samples) : data.train;
     const n = Math.floor(t.count * (1 - s.validationSplit));
     const batches = Math.ceil(n / s.batchSize);
-    const stopper = s.threshold ? new StopAtThreshold({ threshold: s.threshold }) : null;
-    let points = [], lastPost = 0, epochStart = 0, prevSum = 0, prevAccSum = 0, prevSeen = 0, currentEpoch = 0;
-    const started = performance.now();
+    const stopper = stopCallback(s, stop);
+    let points = [], lastPost = 0, prevSum = 0, prevAccSum = 0, prevSeen = 0, epoch = 0, batch = -1;
+    // Run time without pauses: the ETA and the log's seconds are about work, not waiting.
+    let epochWork = 0, totalWork = 0, workSince = 0;
+    const work = () => epochWork + (run.state === 'paused' ? 0 : performance.now() - workSince);
 
-    const flush = (batch, logs) => {
-      const elapsed = (performance.now() - epochStart) / 1000;
-      const done = currentEpoch * batches + batch + 1;
-      const rate = (prevSeen || 1) / Math.max(elapsed, 1e-6);
+    const flush = (b, logs) => {
+      const elapsed = work() / 1000;
+      const done = epoch * batches + b + 1;
+      const rate = prevSeen / Math.max(elapsed, 1e-6);
       post({
-        type: 'progress', points, epoch: currentEpoch, epochs: s.epochs, batch, batches, logs,
-        imagesPerSecond: rate, etaSeconds: ((s.epochs * batches - done) * s.batchSize) / rate,
+        type: 'progress', runId, points, epoch, epochs: s.epochs, batch: b, batches, logs, elapsed,
+        imagesPerSecond: rate, etaSeconds: ((s.epochs * batches - done) * s.batchSize) / Math.max(rate, 1e-6),
       });
       points = [];
       lastPost = performance.now();
     };
 
+    const pauseHere = async () => {
+      epochWork += performance.now() - workSince;
+      while (run.state === 'paused') await new Promise((ok) => { gate = ok; });
+      workSince = performance.now();
+    };
+
     const callbacks = [{
-      onEpochBegin(epoch) {
-        currentEpoch = epoch;
-        epochStart = performance.now();
+      onEpochBegin(e) {
+        epoch = e;
+        batch = -1;
+        epochWork = 0;
+        workSince = performance.now();
         prevSum = prevAccSum = prevSeen = 0;
       },
-      async onBatchEnd(batch, logs) {
+      async onBatchEnd(b, logs) {
+        batch = b;
         // The batch's own loss, recovered from Keras's running mean, for the per-batch curve.
         const seen = prevSeen + logs.size;
         points.push({
-          step: currentEpoch * batches + batch + 1,
+          step: epoch * batches + b + 1,
           loss: (logs.loss * seen - prevSum) / logs.size,
           accuracy: (logs.accuracy * seen - prevAccSum) / logs.size,
         });
         prevSum = logs.loss * seen;
         prevAccSum = logs.accuracy * seen;
         prevSeen = seen;
-        if (stepsAllowed > 0 && --stepsAllowed === 0) setState('paused');
-        if (state === 'paused' || performance.now() - lastPost > PROGRESS_MS || batch + 1 === batches) flush(batch, logs);
-        while (state === 'paused') await new Promise((ok) => { gate = ok; });
+        if (stepsAllowed > 0 && --stepsAllowed === 0 && run.state === 'training') setRunState('paused');
+        if (run.state === 'paused' || performance.now() - lastPost > PROGRESS_MS || b + 1 === batches) flush(b, logs);
+        if (run.state === 'paused') await pauseHere();
       },
-      onEpochEnd(epoch, logs) {
-        post({ type: 'epoch', epoch, logs, seconds: (performance.now() - epochStart) / 1000 });
+      onEpochEnd(e, logs) {
+        const seconds = work() / 1000;
+        totalWork += seconds;
+        // A run stopped mid-epoch ends its epoch where it stopped: steps says how far it got.
+        post({ type: 'epoch', runId, epoch: e, epochs: s.epochs, batches, steps: batch + 1, step: e * batches + batch + 1, logs, seconds });
       },
     }];
     if (stopper) callbacks.push(stopper);
 
-    setState('training');
-    let history;
-    training = model.fit(t.images, t.labels, {
-      epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks,
-    });
+    run = { runId, state: 'training' };
+    post({ type: 'state', runId, state: 'training' });
+    let history, stopped = false;
     try {
-      history = await training;
+      history = await model.fit(t.images, t.labels, {
+        epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks,
+      });
     } finally {
-      training = null;
-      setState('idle');
+      stopped = Boolean(run.stopped);
+      run = null;
+      stepsAllowed = 0;
+      if (stopped) model.stopTraining = false;
     }
-    const test = model.evaluate(data.test.images, data.test.labels);
-    post({
-      type: 'done', history: history.history, seconds: (performance.now() - started) / 1000, test,
-      stopReason: stopper?.message ?? (model.stopTraining ? 'stopped' : null),
-    });
+    const reachedThreshold = stopper?.stoppedEpoch !== null && stopper?.stoppedEpoch !== undefined;
+    const stoppedByUser = stopped && !reachedThreshold;
+    const test = evaluateTest();
+    return {
+      runId, history: history.history, epochs: history.epoch.length, batches, seconds: totalWork, test,
+      ending: reachedThreshold ? 'threshold' : stoppedByUser ? 'stopped' : 'finished',
+      stoppedAt: stoppedByUser ? { epoch, batch: batch + 1 } : null,
+      message: reachedThreshold ? (stopper.customMessage ?? stopper.message) : null,
+    };
   }
 
   function stop() {
-    if (!model || state === 'idle') return;
+    if (!run) return false;
     model.stopTraining = true;
+    run.stopped = true;
     stepsAllowed = 0;
-    if (state === 'paused') setState('training');
+    setRunState('stopping');
     release();
+    return true;
   }
 
   async function reset() {
-    if (!config) throw new Error('no model yet: build one first');
-    stop();
-    await training?.catch(() => {});
-    await build({ config, seed });
+    if (!config) throw new CodedError('worker.noModel');
+    requireIdle();
+    return build({ config, seed });
   }
 
   function firstSamples(d, n) {
@@ -166,42 +206,53 @@ export function createHandler({ post, loadData, createModel }) {
 
   function testImages(indices) {
     const { test } = data;
-    const size = test.rows * test.cols;
+    const size = test.images.length / test.count;
     const out = new Uint8Array(indices.length * size);
     indices.forEach((index, i) => {
-      if (!Number.isInteger(index) || index < 0 || index >= test.count) throw new Error(`test image index must be 0..${test.count - 1}, got ${index}`);
+      if (!Number.isInteger(index) || index < 0 || index >= test.count) {
+        throw new CodedError('maps.imageIndex', { max: test.count - 1, value: String(index) });
+      }
       out.set(test.images.subarray(index * size, (index + 1) * size), i * size);
     });
     return out;
   }
 
+  // Handlers return [result, transfer] or a result.
   const commands = {
     build,
-    import: importModel,
-    exportModel({ id }) {
+    async import({ modelJson, weightData, seed: nextSeed = seed }) {
+      requireIdle();
+      const fresh = await modelFromTfjs(createModel, modelJson, weightData, { seed: nextSeed });
+      return install(fresh, JSON.parse(fresh.toJSON()), nextSeed);
+    },
+    exportModel() {
       requireModel();
       const { modelJson, weightData } = toTfjsArtifacts(model);
-      post({ type: 'exported', id, modelJson, weightData }, [weightData]);
+      return [{ modelJson, weightData }, [weightData]];
     },
     train,
     stop,
     reset,
     pause() {
-      if (state === 'training') setState('paused');
+      if (run?.state !== 'training') return false;
+      setRunState('paused');
+      return true;
     },
     resume() {
-      if (state !== 'paused') return;
+      if (run?.state !== 'paused') return false;
       stepsAllowed = 0;
-      setState('training');
+      setRunState('training');
       release();
+      return true;
     },
     step() {
-      if (state !== 'paused') throw new Error('step works while paused');
+      if (run?.state !== 'paused') throw new CodedError('worker.notPaused');
       stepsAllowed = 1;
-      state = 'training';  // silently: the loop pauses again (and says so) after one batch
+      run.state = 'training';  // silently: the loop pauses again (and says so) after one batch
       release();
+      return true;
     },
-    async featureMaps({ id, images = [0, 23, 28], layers = [0, 1, 2, 3], filter = 1 }) {
+    async featureMaps({ images = [0, 23, 28], layers = [0, 1, 2, 3] }) {
       requireModel();
       await dataReady;
       const outputs = model.layerOutputs(testImages(images), layers.filter((l) => l < model.layers.length));
@@ -209,61 +260,62 @@ export function createHandler({ post, loadData, createModel }) {
         const per = o.data.length / images.length;
         return o.data.slice(i * per, (i + 1) * per);
       }));
-      post({
-        type: 'featureMaps', id, filter, images,
-        layers: outputs.map((o) => ({ name: o.name, className: o.className, shape: o.shape.slice(1) })), maps,
-      }, maps.flat().map((m) => m.buffer));
+      const result = { images, layers: outputs.map((o) => ({ name: o.name, className: o.className, shape: o.shape.slice(1) })), maps };
+      return [result, maps.flat().map((m) => m.buffer)];
     },
-    async allFilters({ id, image = 0, layer = 0 }) {
+    async allFilters({ image = 0, layer = 0 }) {
       requireModel();
       await dataReady;
       const [o] = model.layerOutputs(testImages([image]), [layer]);
-      post({ type: 'allFilters', id, image, layer: { name: o.name, shape: o.shape.slice(1) }, data: o.data }, [o.data.buffer]);
+      return [{ image, layer: { name: o.name, shape: o.shape.slice(1) }, data: o.data }, [o.data.buffer]];
     },
-    kernels({ id, layer = 0 }) {
+    kernels({ layer = 0 }) {
       requireModel();
       const name = model.layers[layer]?.name;
-      const manifest = model.weightsManifest();
       let offset = 0;
-      for (const w of manifest) {
+      for (const w of model.weightsManifest()) {
         const size = w.shape.reduce((a, b) => a * b, 1);
         if (w.name === `${name}/kernel` && w.shape.length === 4) {
           const data = model.getWeights().slice(offset, offset + size);
-          post({ type: 'kernels', id, layer: { name, shape: w.shape }, data }, [data.buffer]);
-          return;
+          return [{ layer: { name, shape: w.shape }, data }, [data.buffer]];
         }
         offset += size;
       }
-      throw new Error(`layer ${layer} (${name}) has no convolution kernel`);
+      throw new CodedError('maps.noKernel', { layer: name ?? String(layer) });
     },
     // The engine's wasm heap in bytes: the soak tests watch it across train/stop/reset cycles.
-    memory({ id }) {
+    memory() {
       requireModel();
-      post({ type: 'memory', id, wasmHeap: model.engine.heapSize() });
+      return { wasmHeap: model.engine.heapSize() };
     },
     // The page's heartbeat (heartbeat.mjs): answered whenever the event loop is free, which
-    // during training is between batches.
+    // during training is between batches. An event, not a reply.
     ping({ seq }) {
       post({ type: 'pong', seq });
+      return undefined;
     },
     async evaluate() {
       requireModel();
+      requireIdle();
       await dataReady;
       if (!compiled) compile(trainSettings({}));
-      const { test } = data;
-      const r = model.evaluate(test.images, test.labels);
-      const probabilities = model.predict(test.images, { batchSize: 256 });
-      post({ type: 'evaluation', loss: r.loss, accuracy: r.accuracy, probabilities, classes: model.outputSize }, [probabilities.buffer]);
+      const r = evaluateTest();
+      const probabilities = model.predict(data.test.images, { batchSize: 256 });
+      return [{ ...r, probabilities, classes: model.outputSize }, [probabilities.buffer]];
     },
   };
 
   return async function handle(msg) {
     const command = commands[msg?.type];
+    const id = msg?.id;
     try {
-      if (!command) throw new Error(`unknown command ${JSON.stringify(msg?.type)}`);
-      await command(msg);
+      if (!command) throw new CodedError('worker.unknownCommand', { type: String(msg?.type) });
+      const out = await command(msg);
+      if (msg.type === 'ping') return;
+      const [result, transfer] = Array.isArray(out) ? out : [out, []];
+      post({ type: 'reply', id, result }, transfer);
     } catch (e) {
-      post({ type: 'error', message: e.message, during: msg?.type });
+      post({ type: 'reply', id, error: errorPayload(e) });
     }
   };
 }

@@ -1,67 +1,109 @@
-// The messages between the page and the training Worker, named once here and imported by both.
-// Every message is {type, ...payload}.
+// The messages between the page and the training Worker, named once here and imported by both
+// (the page through page/client.mjs, the worker through handler.mjs).
 //
-// Page -> Worker (commands)
-//   build   {config, seed}               build a model (Keras JSON or terse config object); a
-//                                        failure leaves the current model in place
-//   train   {epochs, batchSize, optimizer, learningRate, validationSplit, threshold, samples}
-//                                        samples: train on the first N images only (quick runs)
+// Every command is a request {type, id, ...payload} and gets exactly one reply
+//   {type: 'reply', id, result}  or  {type: 'reply', id, error: {code, params}}
+// Errors are codes with parameters (the layer, field or file at fault), rendered by the page's
+// message catalog: nothing parses English.
+//
+// Page -> Worker (commands; result in brackets)
+//   build   {config, seed}               build a model (Keras JSON or terse config); a failure
+//                                        leaves the current model in place          [model]
+//   train   {runId, fresh, settings, stop?}  fit on the training data, then evaluate on the test
+//                                        set. fresh: start from newly initialised weights (the
+//                                        seed of settings), else continue from the current ones.
+//                                        stop: {monitor, threshold, mode, message} (a pasted
+//                                        callback). Replies when the run has ended   [runResult]
 //   pause | resume | step | stop         step = one batch while paused; stop = after this batch
-//   reset                                back to the freshly initialised model (same seed)
-//   import  {modelJson, weightData, seed} a saved model (TF.js layers format) in place of the
-//                                        current one; a failure leaves the current model
-//   exportModel {id}                     the current model as TF.js layers artifacts
-//   featureMaps {id, images, layers, filter}   layer outputs of test images (indices)
-//   allFilters  {id, image, layer}       every channel of one layer for one test image
-//   kernels     {id, layer}              a Conv2D layer's kernel
-//   evaluate                             test-set loss, accuracy and predictions
-//   memory      {id}                     the engine's wasm heap size (soak tests)
-//   ping        {seq}                    are you there? Sent while training or paused
-//                                        (heartbeat.mjs); answered between batches
+//   reset                                back to freshly initialised weights (same seed) [model]
+//   import  {modelJson, weightData, seed} a saved model (TF.js layers format); a failure leaves
+//                                        the current model                           [model]
+//   exportModel                          the current model      [{modelJson, weightData}]
+//   featureMaps {images, layers}         layer outputs of test images [{images, layers, maps}]
+//   allFilters  {image, layer}           every channel of one layer     [{image, layer, data}]
+//   kernels     {layer}                  a Conv2D layer's kernel              [{layer, data}]
+//   evaluate                             test loss, accuracy, predictions     [evaluation]
+//   memory                               the engine's wasm heap size        [{wasmHeap}]
+//   ping        {seq}                    heartbeat (heartbeat.mjs), answered between batches
 //
-// Worker -> Page (events)
-//   ready    {trainCount, testCount, testLabels: Float32Array, testImages: Uint8Array, imageShape}
-//   model    {summary, layers: [{name, className, outputShape, countParams}], params, seed, config}
-//   state    {state: 'idle' | 'training' | 'paused'}
-//   progress {points: [{step, loss, accuracy}], epoch, epochs, batch, batches, imagesPerSecond, etaSeconds, logs}
-//   epoch    {epoch, logs, seconds}
-//   done     {history, stopReason, seconds, test: {loss, accuracy}}
-//   featureMaps {id, filter, images, layers: [{name, className, shape}], maps: [[Float32Array]]}
-//   allFilters  {id, image, layer: {name, shape}, data}
-//   kernels     {id, layer: {name, shape}, data}
-//   evaluation  {loss, accuracy, probabilities: Float32Array, classes}
-//   exported {id, modelJson, weightData: ArrayBuffer}
-//   error    {message, during}            during: the command that failed
-//   memory   {id, wasmHeap}               bytes
-//   pong     {seq}                        the answer to ping {seq}
+// Worker -> Page (events, not replies)
+//   ready    {dataset, trainCount, testCount, testLabels, testImages, imageShape, classes}
+//   state    {runId, state: 'training' | 'paused' | 'stopping'}
+//   progress {runId, points: [{step, loss, accuracy}], epoch, epochs, batch, batches, logs,
+//             elapsed, imagesPerSecond, etaSeconds}   elapsed and ETA exclude paused time
+//   epoch    {runId, epoch, epochs, batches, logs, seconds}
+//   pong     {seq}
+//   failed   {error}                      the data could not be loaded (the page says so)
+//
+// model       {summary, layers: [{name, className, outputShape, countParams}], params, seed, config}
+// runResult   {runId, ending: 'finished' | 'stopped' | 'threshold', stoppedAt: {epoch, batch} | null,
+//              message, history, seconds, test: {loss, accuracy, seconds, steps}}
+// evaluation  {loss, accuracy, probabilities: Float32Array, classes, seconds, steps}
+import { SETTINGS, readSettings } from '../lib/settings.mjs';
 
-export const COMMANDS = ['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps', 'allFilters', 'kernels', 'evaluate', 'import', 'exportModel', 'memory', 'ping'];
-export const EVENTS = ['ready', 'model', 'state', 'progress', 'epoch', 'done', 'featureMaps', 'allFilters', 'kernels', 'evaluation', 'exported', 'error', 'memory', 'pong'];
+export const COMMANDS = Object.freeze(['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps',
+  'allFilters', 'kernels', 'evaluate', 'import', 'exportModel', 'memory', 'ping']);
+export const EVENTS = Object.freeze(['ready', 'state', 'progress', 'epoch', 'pong', 'failed', 'reply']);
 
-export const TRAIN_DEFAULTS = Object.freeze({
-  epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, threshold: null,
-  samples: null,
-});
+// Checks a train command's settings (settings.mjs), filling defaults; throws a SettingError.
+export function trainSettings(given = {}) {
+  return readSettings((s) => given[s.name]);
+}
 
-// Checks a train command's settings, filling defaults; throws an Error naming the field.
-export function trainSettings(msg = {}) {
-  const s = { ...TRAIN_DEFAULTS };
-  for (const key of Object.keys(TRAIN_DEFAULTS)) if (msg[key] !== undefined && msg[key] !== '') s[key] = msg[key];
-  const int = (k, min, max) => {
-    if (!Number.isInteger(s[k]) || s[k] < min || s[k] > max) throw new Error(`${k} must be an integer from ${min} to ${max}, got ${s[k]}`);
+export const SETTING_NAMES = SETTINGS.map((s) => s.name);
+
+// An error as it travels: {code, params}. Coded errors keep theirs; an engine error that names
+// the layer at fault (LayerError in C++, with .layer and .layerIndex) becomes 'engine.layer';
+// anything else is 'engine.error' with the engine's own sentence as detail.
+export function errorPayload(e) {
+  if (e?.code && typeof e.code === 'string' && e.code.includes('.')) return { code: e.code, params: e.params ?? {} };
+  const detail = String(e?.message ?? e);
+  if (e?.layer !== undefined) return { code: 'engine.layer', params: { layer: e.layer, index: e.layerIndex, detail } };
+  return { code: 'engine.error', params: { detail } };
+}
+
+// An Error made from a payload, for the promise that a reply rejects.
+export class RemoteError extends Error {
+  constructor({ code, params = {} }) {
+    super(`${code}: ${JSON.stringify(params)}`);
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export class CodedError extends Error {
+  constructor(code, params = {}) {
+    super(`${code}: ${JSON.stringify(params)}`);
+    this.code = code;
+    this.params = params;
+  }
+}
+
+// The page's side of requests: ids, pending promises, settling by reply. post(msg, transfer).
+export function createRequester(post) {
+  let next = 1;
+  const pending = new Map();
+  return {
+    request(type, payload = {}, transfer = []) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, type });
+        post({ type, id, ...payload }, transfer);
+      });
+    },
+    // Takes a reply; false for any other message.
+    settle(msg) {
+      if (msg?.type !== 'reply') return false;
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (p) msg.error ? p.reject(new RemoteError(msg.error)) : p.resolve(msg.result);
+      return true;
+    },
+    // The worker died: every request in flight fails with this error.
+    failAll(error) {
+      for (const p of pending.values()) p.reject(new RemoteError(error));
+      pending.clear();
+    },
+    get inFlight() { return pending.size; },
   };
-  int('epochs', 1, 1000);
-  int('batchSize', 1, 4096);
-  if (!['adam', 'sgd', 'rmsprop'].includes(s.optimizer)) throw new Error(`optimizer must be adam, sgd or rmsprop, got ${s.optimizer}`);
-  if (!(typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate < 10)) {
-    throw new Error(`learning rate must be a number > 0 (and < 10), got ${s.learningRate}`);
-  }
-  if (!(typeof s.validationSplit === 'number' && s.validationSplit >= 0 && s.validationSplit < 1)) {
-    throw new Error(`validation split must be in [0, 1), got ${s.validationSplit}`);
-  }
-  if (s.threshold !== null && !(typeof s.threshold === 'number' && s.threshold > 0 && s.threshold <= 1)) {
-    throw new Error(`stop-at-accuracy threshold must be in (0, 1], got ${s.threshold}`);
-  }
-  if (s.samples !== null) int('samples', 1, 10_000_000);
-  return s;
 }

@@ -1,6 +1,6 @@
 // The training Worker (a module Worker): owns the engine and the data; the page only draws.
 import { createModel, engine } from '../lib/convlab.mjs';
-import { loadFashionMnist } from '../lib/datasets.mjs';
+import { loadFashionMnist, FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { createHandler } from './handler.mjs';
 
 const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
@@ -8,15 +8,12 @@ const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
 async function loadData() {
   const e = await engine();
   const [train, test] = await Promise.all([loadFashionMnist(e, 'train', DATA), loadFashionMnist(e, 'test', DATA)]);
-  return { train, test };
+  return { name: 'fashion-mnist', classes: FASHION_MNIST_CLASSES, train, test };
 }
 
 const handle = createHandler({
   post: (msg, transfer = []) => self.postMessage(msg, transfer),
-  loadData: () => loadData().catch((e) => {
-    self.postMessage({ type: 'error', message: `loading Fashion-MNIST failed: ${e.message}`, during: 'load' });
-    throw e;
-  }),
+  loadData,
   createModel,
 });
 self.onmessage = (e) => handle(e.data);

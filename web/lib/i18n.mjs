@@ -1,0 +1,63 @@
+// The message catalog: every user-facing string of the page is t(key, params) of a catalog in
+// web/i18n/<lang>.mjs. English is the only catalog for now; a catalog for another language has
+// the same keys, and a key it lacks falls back to English (a test keeps the catalogs complete).
+//
+//   t('run.ended.stopped', {epoch: 2, batch: 673})   "{name}" placeholders, numbers formatted
+//                                                    with Intl.NumberFormat of the locale
+//   t(error)   an {code, params} error from the worker or the engine renders as t(code, params)
+//
+// Keras's own texts (model.summary(), the progress log, layer names) are not in the catalog:
+// students compare them with their notebooks.
+import en from '../i18n/en.mjs';
+
+const CATALOGS = { en };
+let lang = 'en';
+let numberFormat = new Intl.NumberFormat('en');
+
+export function setLanguage(next) {
+  lang = next in CATALOGS ? next : 'en';
+  numberFormat = new Intl.NumberFormat(lang);
+  return lang;
+}
+
+export const language = () => lang;
+export const languages = () => Object.keys(CATALOGS);
+
+// A number for people: grouping and the locale's digits; `digits` fixes the fraction digits.
+export function formatNumber(v, digits) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  if (digits === undefined) return numberFormat.format(v);
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
+export function formatSeconds(s) {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 60) return t('time.seconds', { s: Math.round(s) });
+  return t('time.minutes', { m: Math.floor(s / 60), s: Math.round(s % 60) });
+}
+
+const has = (catalog, key) => Object.prototype.hasOwnProperty.call(catalog, key);
+
+export function t(key, params = {}) {
+  if (key && typeof key === 'object') return t(key.code, key.params);
+  const catalog = CATALOGS[lang];
+  const text = has(catalog, key) ? catalog[key] : has(en, key) ? en[key] : null;
+  if (text === null) return key;  // visible, so a missing key is noticed, never an empty label
+  return text.replace(/\{(\w+)\}/g, (all, name) => {
+    const v = params[name];
+    if (v === undefined || v === null) return all;
+    return typeof v === 'number' ? formatNumber(v) : String(v);
+  });
+}
+
+// The static page: elements with data-i18n get their text, data-i18n-<attr> their attributes
+// (aria-label, placeholder, title).
+export function localize(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const attr of ['aria-label', 'placeholder', 'title']) {
+    for (const el of root.querySelectorAll(`[data-i18n-${attr}]`)) el.setAttribute(attr, t(el.getAttribute(`data-i18n-${attr}`)));
+  }
+  root.documentElement?.setAttribute('lang', lang);
+}
+
+export const catalogKeys = (code = 'en') => Object.keys(CATALOGS[code] ?? {});

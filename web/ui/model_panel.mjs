@@ -1,0 +1,45 @@
+// The Model panel: presets, the Keras code editor, the build's error (at its line) and
+// model.summary() as Keras prints it.
+import { PRESETS } from '../lib/presets.mjs';
+import { presetCode } from '../page/presets_code.mjs';
+import { controls } from '../page/lifecycle.mjs';
+import { t } from '../lib/i18n.mjs';
+
+// Presets the page offers: the Fashion-MNIST ones (the CIFAR-10 model needs its own data).
+export const PAGE_PRESETS = Object.keys(PRESETS).filter((name) => PRESETS[name].input_shape?.[2] !== 3);
+
+export function editorErrorText(error) {
+  if (!error) return '';
+  const text = t(error);
+  return error.line ? t('model.atLine', { line: error.line, message: text }) : text;
+}
+
+export function mountModelPanel(root, { store, actions }) {
+  const $ = (id) => root.querySelector(`#${id}`);
+  const preset = $('preset');
+  const editor = $('editor');
+  for (const name of PAGE_PRESETS) preset.add(new Option(name, name));
+  preset.addEventListener('change', () => {
+    actions.edit(presetCode(preset.value));
+    actions.build();
+  });
+  editor.addEventListener('input', () => actions.edit(editor.value));
+
+  function render(state, previous) {
+    if (state.code !== editor.value) editor.value = state.code;
+    const presetName = PAGE_PRESETS.find((name) => presetCode(name) === state.code);
+    if (presetName && preset.value !== presetName) preset.value = presetName;
+    const enabled = controls(state.lifecycle, state);
+    editor.readOnly = !enabled.editor;
+    preset.disabled = !enabled.preset;
+    $('model-error').textContent = editorErrorText(state.editorError);
+    if (!previous || state.model !== previous.model || state.editorError !== previous.editorError) {
+      // The summary describes the model the worker holds; while the editor's code fails to
+      // build, it is marked as the last model that built.
+      const summary = state.model?.summary ?? '';
+      $('summary').textContent = state.editorError && summary ? `${t('model.lastBuilt')}\n${summary}` : summary;
+    }
+  }
+  store.subscribe(render);
+  render(store.get(), null);
+}
