@@ -32,7 +32,9 @@ export function startServer({ port = 8080, host = '127.0.0.1', mounts = DEFAULT_
     const prefix = prefixes.find((p) => path.startsWith(p));
     const base = prefix && mounts[prefix];
     let file = base && normalize(join(base, path.slice(prefix.length)));
-    const common = { ...headers };
+    // Any lesson page may load the lab's module and files (<convlab-trainer> from another
+    // origin): CORS for the module script, CORP for pages that are cross-origin isolated.
+    const common = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', ...headers };
     if (isolate) {
       common['Cross-Origin-Opener-Policy'] = 'same-origin';
       common['Cross-Origin-Embedder-Policy'] = 'require-corp';

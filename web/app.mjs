@@ -71,10 +71,15 @@ if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
   navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)).catch(() => {});
 }
 
-// For the e2e tests and the curious: the store, the client, and the runs as rows.
+// For the e2e tests and the curious: the store, the client, the current run and the rows.
 window.convlab = {
-  store, client, controller,
+  store, client, controller, heartbeat: client.heartbeat,
   get state() { return store.get().lifecycle; },
+  get ready() { return store.get().data !== null; },
+  get model() { return store.get().model; },
+  get worker() { return client.worker; },
+  get run() { const r = store.get().run; return r && { ...r, losses: r.points.map((p) => p[1]) }; },
+  get runs() { return store.get().rows.map((r) => ({ ...r, epochs: r.curves.epochs })); },
   debug: {
     runs: () => store.get().rows.map((r) => ({ id: r.id, ending: r.ending, losses: r.losses, test: { loss: r.testLoss, accuracy: r.testAccuracy } })),
     state: () => store.get(),

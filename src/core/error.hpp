@@ -1,8 +1,10 @@
 // Errors are exceptions carrying one readable line that names the file, layer or field at fault.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace convlab {
 
@@ -10,5 +12,28 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// An Error about one layer of a model, which says which one as data (its position among the
+// model's layers and its name), so a caller can point at the code that wrote the layer
+// without reading the sentence. The message is the layer's own.
+class LayerError : public Error {
+ public:
+  LayerError(std::size_t index, std::string layer, const std::string& what)
+      : Error(what), index(index), layer(std::move(layer)) {}
+  std::size_t index;
+  std::string layer;
+};
+
+// f(), with any Error it throws made a LayerError of layer (index, name).
+template <class F>
+auto at_layer(std::size_t index, const std::string& name, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const LayerError&) {
+    throw;
+  } catch (const Error& e) {
+    throw LayerError(index, name, e.what());
+  }
+}
 
 }  // namespace convlab

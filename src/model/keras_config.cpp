@@ -117,9 +117,11 @@ std::unique_ptr<Sequential> model_from_json(const std::string& text, Rng& rng,
       taken.insert(name);
     }
     keras_base_name(spec.class_name, i);  // unknown types fail here, naming the position
-    LayerArgs args(spec.config, name + ": " + spec.class_name);
-    if (auto s = args.input_shape(); s && layers.empty() && !input_shape) input_shape = s;
-    layers.push_back(make_layer(spec.class_name, name, args));
+    layers.push_back(at_layer(layers.size(), name, [&] {
+      LayerArgs args(spec.config, name + ": " + spec.class_name);
+      if (auto s = args.input_shape(); s && layers.empty() && !input_shape) input_shape = s;
+      return make_layer(spec.class_name, name, args);
+    }));
   }
   if (!input_shape) input_shape = default_input_shape;
   if (!input_shape)

@@ -32,14 +32,15 @@ double estimate_model_bytes(const Shape& input_shape,
   double bytes = kFloat * batch * elements(input_shape);  // the staged batch
   Shape shape = input_shape;
   if (complete) *complete = true;
-  for (auto& layer : layers) {
+  for (std::size_t i = 0; i < layers.size(); i++) {
+    const auto& layer = layers[i];
     // Past 64 GB the sum is only a lower bound: shapes that large could overflow the layers'
     // int window arithmetic. Below it the estimate is complete, whatever the limit.
     if (bytes > limit && bytes > 68719476736.0) {
       if (complete) *complete = false;
       break;
     }
-    const Shape out = layer->output_shape_for(shape);
+    const Shape out = at_layer(i, layer->name(), [&] { return layer->output_shape_for(shape); });
     const double per_sample = elements(out) + elements(shape) + layer->scratch_floats(shape, out);
     bytes += kFloat * (kPerWeight * layer->weight_floats(shape) + double(batch) * per_sample);
     shape = out;
@@ -67,10 +68,13 @@ Sequential::Sequential(std::string name, Shape input_shape,
                 std::to_string(memory_limit_mb) + " MB limit");
   }
   Shape shape = input_shape_;
-  for (auto& layer : layers_) {
-    shape = layer->build(shape, rng);
+  for (std::size_t i = 0; i < layers_.size(); i++) {
+    auto& layer = layers_[i];
+    shape = at_layer(i, layer->name(), [&] { return layer->build(shape, rng); });
     for (auto d : shape)
-      if (d == 0) throw Error(layer->name() + ": output shape " + keras_shape(shape) + " is empty");
+      if (d == 0)
+        throw LayerError(i, layer->name(),
+                         layer->name() + ": output shape " + keras_shape(shape) + " is empty");
     output_shapes_.push_back(shape);
   }
   layers_.front()->set_input_gradient_needed(false);

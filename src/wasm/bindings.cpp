@@ -20,6 +20,12 @@ template <typename F>
 auto guard(F&& f) -> decltype(f()) {
   try {
     return f();
+  } catch (const LayerError& e) {
+    // The layer travels as data (error.layer, error.layerIndex), not inside the sentence.
+    val error = val::global("Error").new_(std::string(e.what()));
+    error.set("layer", e.layer);
+    error.set("layerIndex", e.index);
+    error.throw_();
   } catch (const std::exception& e) {
     val::global("Error").new_(std::string(e.what())).throw_();
   }

@@ -46,7 +46,7 @@ async function trainFewBatches(page) {
   await page.fill('#epochs', '1');
   const before = await page.evaluate(() => window.convlab.runs.length);
   await page.click('#train');
-  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout: 60_000 });
+  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'ready', before, { timeout: 60_000 });
   return page.evaluate(() => window.convlab.runs.at(-1).losses.length);
 }
 

@@ -93,7 +93,7 @@ test('two <convlab-trainer> elements on one page, configured by attributes, trai
   await dnn.click('#train');
   await cnn.click('#train');
   for (const f of [dnn, cnn]) {
-    await f.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'idle', null, { timeout: 120_000 })
+    await f.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'ready', null, { timeout: 120_000 })
       .catch(async (e) => { throw new Error(`${e.message}: ${await f.evaluate(() => `${window.convlab.state} ${document.getElementById('status').textContent} ${document.getElementById('progress-text').textContent} ${document.getElementById('train-error').textContent}`)}`); });
   }
   assert.equal(await dnn.evaluate(() => window.convlab.runs[0].epochs.length), 1);
@@ -138,7 +138,7 @@ test('runs: save in IndexedDB, restore, delete; download and upload; a bad uploa
   await page.fill('#samples', '640');
   await page.fill('#epochs', '1');
   await page.click('#train');
-  await page.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'idle', null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'ready', null, { timeout: 120_000 });
   const trained = await evaluate();
 
   await page.click('#save-run');

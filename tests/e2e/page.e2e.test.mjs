@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createModel, engine } from '../../web/lib/convlab.mjs';
 import { loadFashionMnist } from '../../web/lib/datasets.mjs';
 import { parseKerasPython } from '../../web/lib/keras_python.mjs';
-import { configToPython } from '../../web/ui/model_code.mjs';
-import { PRESETS } from '../../web/lib/presets.mjs';
+import { presetCode } from '../../web/page/presets_code.mjs';
 import { createHandler } from '../../web/worker/handler.mjs';
 
 // Screenshots of each run are kept as test artifacts (git-ignored build output).
@@ -37,7 +36,7 @@ before(async () => {
     document.addEventListener('securitypolicyviolation', (e) => window.longTasks.push(`CSP ${e.violatedDirective}`));
   });
   await page.goto(base);
-  await page.waitForFunction(() => /^Ready/.test(document.getElementById('status').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.convlab?.state === 'ready', null, { timeout: 60_000 });
   await page.waitForFunction(() => /Total params: 113,386/.test(document.getElementById('summary').textContent));
 });
 
@@ -49,20 +48,22 @@ after(async () => {
 const state = () => page.evaluate(() => window.convlab.state);
 const batchCounter = async () => Number(/batch (\d+)\//.exec(await page.textContent('#progress-text'))?.[1] ?? NaN);
 
+const runs = () => page.evaluate(() => window.convlab.debug.runs());
+
 async function trainAndWait({ samples, epochs }) {
   await page.fill('#samples', String(samples));
   await page.fill('#epochs', String(epochs));
-  const before = await page.evaluate(() => window.convlab.runs.length);
+  const before = (await runs()).length;
   await page.click('#train');
-  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout: 120_000 });
+  await page.waitForFunction((n) => window.convlab.debug.runs().length > n && window.convlab.state === 'ready', before, { timeout: 120_000 });
 }
 
 test('the lab model trains on a subset: curves get points, feature maps are drawn and differ', async () => {
   // Long tasks count from here: the bound is for training, not for the page's first load.
   await page.evaluate(() => { window.longTasks = window.longTasks.filter((t) => typeof t === 'string'); });
   await trainAndWait({ samples: 1280, epochs: 1 });
-  const run = await page.evaluate(() => window.convlab.runs.at(-1));
-  assert.equal(run.epochs.length, 1);
+  const run = (await runs()).at(-1);
+  assert.equal(run.ending, 'finished');
   assert.ok(run.losses.length >= 10);
   await page.click('#curves-table-toggle');
   assert.ok(await page.locator('#curves-table tbody tr').count() > 0, 'curve data table has rows');
@@ -90,11 +91,12 @@ test('the first ten losses on the page equal those of the same run in Node', asy
   const [train, test] = await Promise.all([loadFashionMnist(e, 'train'), loadFashionMnist(e, 'test')]);
   const handle = createHandler({ post: (m) => events.push(m), loadData: async () => ({ train, test }), createModel });
   // The page builds the preset from the Python code it shows in the editor; do the same.
-  const { config } = parseKerasPython(configToPython(PRESETS.lab));
-  await handle({ type: 'build', config, seed: 1 });
-  await handle({ type: 'train', epochs: 1, samples: 1280, validationSplit: 0.1, batchSize: 32 });
+  const { config } = parseKerasPython(presetCode('lab'));
+  await handle({ type: 'build', id: 1, config, seed: 1 });
+  await handle({ type: 'train', id: 2, runId: 1, fresh: true, settings: { epochs: 1, samples: 1280, seed: 1 } });
+  assert.equal(events.find((m) => m.id === 2)?.error, undefined);
   const node = events.filter((m) => m.type === 'progress').flatMap((m) => m.points).slice(0, 10).map((p) => p.loss);
-  const browserLosses = await page.evaluate(() => window.convlab.runs[0].losses.slice(0, 10));
+  const browserLosses = (await runs())[0].losses.slice(0, 10);
   assert.equal(node.length, 10);
   assert.deepEqual(browserLosses, node);
 });
@@ -118,7 +120,8 @@ test('pause, step and resume move the batch counter as expected', async () => {
   await page.click('#resume');
   await page.waitForFunction((b) => Number(/batch (\d+)\//.exec(document.getElementById('progress-text').textContent)[1]) > b + 20, paused + 1);
   await page.click('#stop');
-  await page.waitForFunction(() => window.convlab.state === 'idle');
+  await page.waitForFunction(() => window.convlab.state === 'ready');
+  assert.equal((await runs()).at(-1).ending, 'stopped');
 });
 
 test('the main thread is never blocked for more than 200 ms while training', async () => {
@@ -128,14 +131,20 @@ test('the main thread is never blocked for more than 200 ms while training', asy
   assert.ok(longest < 200, `longest main-thread task ${longest} ms`);
 });
 
-test('the same seed gives the same first ten losses', async () => {
-  // Reset rebuilds the model from its seed; the same settings as the first run then give the
-  // same shuffles, hence the same losses.
-  await page.click('#reset');
-  await page.waitForTimeout(300);
+test('Train starts again from the seed: the same first ten losses', async () => {
   await trainAndWait({ samples: 1280, epochs: 1 });
-  const runs = await page.evaluate(() => window.convlab.runs.map((r) => r.losses.slice(0, 10)));
-  assert.deepEqual(runs.at(-1), runs[0]);
+  const all = (await runs()).map((r) => r.losses.slice(0, 10));
+  assert.deepEqual(all.at(-1), all[0]);
+});
+
+test('evaluation shows test accuracy, a confusion matrix and misclassified images', async () => {
+  await page.click('#evaluate');
+  await page.waitForFunction(() => /test accuracy/.test(document.getElementById('eval-summary').textContent), null, { timeout: 60_000 });
+  assert.equal(await page.locator('#confusion table tbody tr').count(), 10);
+  assert.match(await page.textContent('#confusion'), /Ankle boot/);
+  assert.ok(await page.locator('#misclassified canvas').count() > 0);
+  await shoot('#eval-panel', 'evaluation');
+  assert.deepEqual(errors, []);
 });
 
 test('a pasted Keras snippet with a typo shows the error on its line', async () => {
@@ -148,15 +157,6 @@ test('a pasted Keras snippet with a typo shows the error on its line', async () 
   await page.waitForFunction(() => document.getElementById('model-error').textContent !== '');
   assert.match(await page.textContent('#model-error'), /^line 4: Dense: unknown argument 'activatoin' — did you mean 'activation'\?/);
   assert.match(await page.textContent('#summary'), /Total params: 113,386/, 'the previous model stays');
-  assert.deepEqual(errors, []);
-});
-
-test('evaluation shows test accuracy, a confusion matrix and misclassified images', async () => {
-  await page.click('#evaluate');
-  await page.waitForFunction(() => /test accuracy/.test(document.getElementById('eval-summary').textContent), null, { timeout: 60_000 });
-  assert.equal(await page.locator('#confusion table tbody tr').count(), 10);
-  assert.match(await page.textContent('#confusion'), /Ankle boot/);
-  assert.ok(await page.locator('#misclassified canvas').count() > 0);
-  await shoot('#eval-panel', 'evaluation');
+  assert.equal(await page.isDisabled('#evaluate'), true, 'nothing runs on a model the editor does not show');
   assert.deepEqual(errors, []);
 });

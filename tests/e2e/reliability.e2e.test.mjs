@@ -28,14 +28,14 @@ after(async () => {
   server?.close();
 });
 
-const idle = () => page.waitForFunction(() => window.convlab.state === 'idle' && window.convlab.ready, null, { timeout: 120_000 });
+const idle = () => page.waitForFunction(() => window.convlab.state === 'ready' && window.convlab.ready, null, { timeout: 120_000 });
 
 async function trainAndWait({ samples, epochs, timeout = 120_000 }) {
   await page.fill('#samples', String(samples));
   await page.fill('#epochs', String(epochs));
   const before = await page.evaluate(() => window.convlab.runs.length);
   await page.click('#train');
-  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'idle', before, { timeout });
+  await page.waitForFunction((n) => window.convlab.runs.length > n && window.convlab.state === 'ready', before, { timeout });
 }
 
 // Starts a full-size run and returns, once it has drawn a few points of its own (the progress
@@ -137,7 +137,7 @@ test('50 train/stop/reset cycles keep the wasm heap and the JS heap bounded', as
     await page.click('#train');
     await page.waitForFunction(() => window.convlab.state === 'training' && window.convlab.run.losses.length >= 2);
     await page.click('#stop');
-    await page.waitForFunction(() => window.convlab.state === 'idle');
+    await page.waitForFunction(() => window.convlab.state === 'ready');
     // Reset rebuilds the model in the worker: wait for its new 'model' message (a new object).
     await page.evaluate(() => { window.modelBeforeReset = window.convlab.model; });
     await page.click('#reset');

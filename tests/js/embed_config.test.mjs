@@ -21,7 +21,8 @@ test('the hash gives a config; bad values are reported, not thrown', () => {
   const bad = configFromHash('epochs=many&optimizer=adamw&hide=maps,sidebar');
   assert.deepEqual(bad.config, { hide: ['maps'] });
   assert.equal(bad.problems.length, 3);
-  assert.match(bad.problems[2], /hide: unknown sidebar/);
+  assert.equal(bad.problems[2].code, 'embed.unknownNames');
+  assert.deepEqual([bad.problems[2].params.key, bad.problems[2].params.names], ['hide', 'sidebar']);
 });
 
 test('attributes read like the hash, and a config survives hash and back', () => {

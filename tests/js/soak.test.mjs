@@ -32,33 +32,34 @@ test(`${CYCLES} train/stop/reset cycles keep the wasm and JS heaps bounded`, asy
   };
   const handle = createHandler({ post, loadData: async () => slices, createModel });
   const next = (type, pred = () => true) => new Promise((ok) => waiters.push({ match: (m) => m.type === type && pred(m), ok }));
-  const memory = async () => {
-    const reply = next('memory');
-    await handle({ type: 'memory', id: 0 });
-    return (await reply).wasmHeap;
+  let nextId = 1;
+  const call = async (type, payload = {}) => {
+    const id = nextId++;
+    const reply = next('reply', (m) => m.id === id);
+    await handle({ type, id, ...payload });
+    return reply;
   };
-  await handle({ type: 'build', config: PRESETS.lab, seed: 1 });
+  const memory = async () => (await call('memory')).result.wasmHeap;
+  await call('build', { config: PRESETS.lab, seed: 1 });
 
   let wasmAfterWarmup = 0, jsAfterWarmup = 0, wasmMax = 0, jsMax = 0;
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     // Train until a few batches have run, stop mid-epoch, then reset (a fresh model).
     let batches = 0;
     const running = new Promise((ok) => waiters.push({ match: (m) => m.type === 'progress' && (batches += m.points.length) >= 3, ok }));
-    const done = next('done');
-    const training = handle({ type: 'train', epochs: 1, batchSize: 32, samples: 320 });
+    const training = call('train', { runId: cycle + 1, fresh: false, settings: { epochs: 1, batchSize: 32, samples: 320 } });
     await running;
-    await handle({ type: 'stop' });
-    await training;
-    await done;
-    await handle({ type: 'reset' });
+    await call('stop');
+    assert.equal((await training).result.ending, 'stopped');
+    await call('reset');
     const wasm = await memory();
     gc();
     const js = process.memoryUsage().heapUsed;
     if (cycle === 4) [wasmAfterWarmup, jsAfterWarmup] = [wasm, js];
     if (cycle > 4) [wasmMax, jsMax] = [Math.max(wasmMax, wasm), Math.max(jsMax, js)];
   }
-  assert.deepEqual(events.filter((m) => m.type === 'error'), []);
-  assert.equal(events.filter((m) => m.type === 'model').length, CYCLES + 1);
+  assert.deepEqual(events.filter((m) => m.type === 'reply' && m.error), []);
+  assert.equal(events.filter((m) => m.type === 'reply' && m.result?.summary).length, CYCLES + 1);
   // The wasm heap only grows (memory.grow), so any per-cycle leak of the model's ~1 MB of
   // weights and ~10 MB of batch buffers would show within a few cycles.
   assert.ok(wasmMax <= wasmAfterWarmup + 16 * 2 ** 20, `wasm heap grew from ${wasmAfterWarmup} to ${wasmMax} bytes`);

@@ -14,80 +14,102 @@ before(async () => {
   slices = { train: cut(train, 640), test: cut(test, 100) };
 });
 
+// Drives the handler as the page does: each command gets an id and exactly one reply.
 function harness() {
   const events = [];
   const waiters = [];
+  let nextId = 1;
   const post = (msg) => {
     events.push(msg);
     for (const w of [...waiters]) if (w.match(msg)) { waiters.splice(waiters.indexOf(w), 1); w.ok(msg); }
   };
-  const handle = createHandler({ post, loadData: async () => slices, createModel });
+  const handle = createHandler({ post, loadData: async () => ({ ...slices, name: 'fashion-mnist' }), createModel });
   const next = (type, pred = () => true) => new Promise((ok) => waiters.push({ match: (m) => m.type === type && pred(m), ok }));
   const of = (type) => events.filter((m) => m.type === type);
-  return { handle, next, of, events };
+  // The reply to one command: {result} or {error: {code, params}}.
+  const call = async (type, payload = {}) => {
+    const id = nextId++;
+    const reply = next('reply', (m) => m.id === id);
+    await handle({ type, id, ...payload });
+    return reply;
+  };
+  const ok = async (type, payload) => {
+    const r = await call(type, payload);
+    assert.equal(r.error, undefined, `${type}: ${JSON.stringify(r.error)}`);
+    return r.result;
+  };
+  return { handle, next, of, events, call, ok };
 }
 
-test('build reports the model; a bad config is an error and keeps the model', async () => {
+test('build replies with the model; a bad config is a coded error naming the layer and keeps the model', async () => {
   const h = harness();
-  await h.handle({ type: 'build', config: PRESETS.lab, seed: 1 });
-  const model = h.of('model')[0];
+  const model = await h.ok('build', { config: PRESETS.lab, seed: 1 });
   assert.equal(model.params, 113386);
   assert.match(model.summary, /conv2d_1 \(Conv2D\)/);
-  await h.handle({ type: 'build', config: { input_shape: [28, 28, 1], layers: [{ Dense: { units: 0 } }] } });
-  assert.match(h.of('error')[0].message, /units/);
-  assert.equal(h.of('error')[0].during, 'build');
-  await h.handle({ type: 'featureMaps', id: 1 });
-  const maps = h.of('featureMaps')[0];
+  const bad = await h.call('build', { config: { input_shape: [28, 28, 1], layers: ['Flatten', { Dense: { units: 0 } }] } });
+  assert.equal(bad.error.code, 'engine.layer');
+  assert.equal(bad.error.params.layer, 'dense');
+  assert.equal(bad.error.params.index, 1);
+  assert.match(bad.error.params.detail, /units/);
+  const maps = await h.ok('featureMaps', {});
   assert.deepEqual(maps.layers.map((l) => l.shape), [[26, 26, 32], [13, 13, 32], [11, 11, 32], [5, 5, 32]]);
   assert.equal(maps.maps.length, 3);
   assert.equal(maps.maps[0][0].length, 26 * 26 * 32);
 });
 
-test('train runs to done with progress points, epochs and a test result', async () => {
+test('train replies when the run has ended, with progress points, epochs and a test result under its run id', async () => {
   const h = harness();
-  await h.handle({ type: 'build', config: PRESETS.dnn, seed: 1 });
-  await h.handle({ type: 'train', epochs: 2, batchSize: 32 });
-  const done = h.of('done')[0];
+  await h.ok('build', { config: PRESETS.dnn, seed: 1 });
+  const done = await h.ok('train', { runId: 7, settings: { epochs: 2, batchSize: 32 } });
+  assert.equal(done.runId, 7);
+  assert.equal(done.ending, 'finished');
+  assert.equal(done.stoppedAt, null);
   assert.equal(done.history.loss.length, 2);
   assert.ok(done.test.accuracy > 0.5);
+  assert.equal(done.test.steps, Math.ceil(100 / 32));
   const points = h.of('progress').flatMap((p) => p.points);
   assert.deepEqual(points.map((p) => p.step), Array.from({ length: 40 }, (_, i) => i + 1));
+  assert.ok(h.of('progress').every((p) => p.runId === 7) && h.of('epoch').every((e) => e.runId === 7));
   // The per-batch losses average back to the epoch's logged loss.
   const mean = points.slice(0, 20).reduce((s, p) => s + p.loss, 0) / 20;
   assert.ok(Math.abs(mean - done.history.loss[0]) < 1e-9);
-  assert.deepEqual(h.of('state').map((s) => s.state), ['training', 'idle']);
-  assert.deepEqual(h.of('epoch').map((e) => e.epoch), [0, 1]);
+  assert.deepEqual(h.of('state').map((s) => s.state), ['training']);
+  assert.deepEqual(h.of('epoch').map((e) => [e.epoch, e.step, e.steps]), [[0, 20, 20], [1, 40, 20]]);
 });
 
-test('pause, step and resume move the batch counter as expected; stop ends the run', async () => {
+test('pause, step and resume move the batch counter as expected; stop ends the run where it stopped', async () => {
   const h = harness();
-  await h.handle({ type: 'build', config: PRESETS.dnn, seed: 1 });
-  const running = h.handle({ type: 'train', epochs: 50, batchSize: 8 });
+  await h.ok('build', { config: PRESETS.dnn, seed: 1 });
+  const running = h.call('train', { runId: 1, settings: { epochs: 50, batchSize: 8 } });
   await h.next('progress');
-  await h.handle({ type: 'pause' });
+  await h.ok('pause');
   const paused = await h.next('progress');  // posted when the loop reaches the pause
   const at = paused.points.at(-1).step;
   await new Promise((ok) => setTimeout(ok, 50));
   assert.equal(h.of('progress').at(-1).points.at(-1).step, at, 'no batch runs while paused');
-  await h.handle({ type: 'step' });
+  await h.ok('step');
   const stepped = await h.next('progress', (p) => p.points.at(-1).step > at);
   assert.equal(stepped.points.at(-1).step, at + 1, 'step runs exactly one batch');
   await new Promise((ok) => setTimeout(ok, 50));
   assert.equal(h.of('progress').at(-1).points.at(-1).step, at + 1);
-  await h.handle({ type: 'resume' });
+  await h.ok('resume');
   await h.next('progress', (p) => p.points.at(-1).step > at + 3);
-  await h.handle({ type: 'stop' });
-  await running;
-  const done = h.of('done')[0];
-  assert.equal(done.stopReason, 'stopped');
+  await h.ok('stop');
+  const done = (await running).result;
+  assert.equal(done.ending, 'stopped');
+  const last = h.of('progress').at(-1);
+  assert.deepEqual(done.stoppedAt, { epoch: last.epoch, batch: last.batch + 1 });
   assert.ok(done.history.loss.length < 50);
-  assert.equal(h.of('state').at(-1).state, 'idle');
+  // The stopped epoch's event says how far it got, so no marker is drawn at a full epoch.
+  const lastEpoch = h.of('epoch').at(-1);
+  if (lastEpoch.epoch === last.epoch) assert.equal(lastEpoch.step, last.points.at(-1).step);
+  assert.equal(h.of('state').at(-1).state, 'stopping');
 });
 
 test('pings are answered mid-run, between batches, and while paused (the page heartbeat)', async () => {
   const h = harness();
-  await h.handle({ type: 'build', config: PRESETS.dnn, seed: 1 });
-  const running = h.handle({ type: 'train', epochs: 50, batchSize: 8 });
+  await h.ok('build', { config: PRESETS.dnn, seed: 1 });
+  const running = h.call('train', { runId: 1, settings: { epochs: 50, batchSize: 8 } });
   await h.next('progress');
   // As in a Worker: each ping is a macrotask, so it is handled only when fit yields its loop.
   const ping = (seq) => new Promise((ok) => setTimeout(() => ok(h.handle({ type: 'ping', seq })), 0));
@@ -99,49 +121,46 @@ test('pings are answered mid-run, between batches, and while paused (the page he
     steps.push(h.of('progress').at(-1).points.at(-1).step);
     await h.next('progress', (p) => p.points.at(-1).step > steps.at(-1));  // training goes on
   }
-  assert.equal(h.of('done').length, 0, 'every pong came during the run');
-  await h.handle({ type: 'pause' });
+  assert.equal(h.of('reply').filter((r) => r.result?.runId).length, 0, 'every pong came during the run');
+  await h.ok('pause');
   assert.equal(h.of('state').at(-1).state, 'paused');
   const pong = h.next('pong');
   await ping(6);
   assert.deepEqual(await pong, { type: 'pong', seq: 6 });
-  await h.handle({ type: 'stop' });
-  await running;
+  await h.ok('stop');
+  assert.equal((await running).result.ending, 'stopped');
   assert.equal(h.of('pong').length, 6);
-  assert.equal(h.of('done')[0].stopReason, 'stopped');
 });
 
-test('reset returns to the same initial weights; a seed gives the same first losses', async () => {
-  const first = async () => {
-    const h = harness();
-    await h.handle({ type: 'build', config: PRESETS.dnn, seed: 9 });
-    await h.handle({ type: 'train', epochs: 1 });
-    return h;
-  };
-  const a = await first();
-  const b = await first();
-  const losses = (h) => h.of('progress').flatMap((p) => p.points).slice(0, 10).map((p) => p.loss);
-  assert.deepEqual(losses(a), losses(b));
-  await a.handle({ type: 'reset' });
-  await a.handle({ type: 'train', epochs: 1 });
-  const again = a.of('progress').flatMap((p) => p.points).slice(20, 30).map((p) => p.loss);
-  assert.deepEqual(again, losses(b));
+test('Train starts from fresh weights of its seed; Continue keeps them; reset returns to the initial weights', async () => {
+  const losses = (h, runId) => h.of('progress').filter((p) => p.runId === runId).flatMap((p) => p.points).slice(0, 10).map((p) => p.loss);
+  const a = harness();
+  await a.ok('build', { config: PRESETS.dnn, seed: 9 });
+  await a.ok('train', { runId: 1, settings: { epochs: 1, seed: 9 } });
+  await a.ok('train', { runId: 2, settings: { epochs: 1, seed: 9 } });  // fresh again: same losses
+  assert.deepEqual(losses(a, 2), losses(a, 1));
+  await a.ok('train', { runId: 3, fresh: false, settings: { epochs: 1, seed: 9 } });  // continued: lower
+  assert.ok(losses(a, 3)[0] < losses(a, 1)[0]);
+  const b = harness();
+  await b.ok('build', { config: PRESETS.dnn, seed: 9 });
+  await b.ok('train', { runId: 1, settings: { epochs: 1, seed: 9 } });
+  assert.deepEqual(losses(b, 1), losses(a, 1));
+  await b.ok('reset');
+  await b.ok('train', { runId: 2, fresh: false, settings: { epochs: 1, seed: 9 } });
+  assert.deepEqual(losses(b, 2), losses(a, 1));
 });
 
-test('commands that do not fit the state are errors, not crashes', async () => {
+test('commands that do not fit the state are coded errors, not crashes', async () => {
   const h = harness();
-  await h.handle({ type: 'train', epochs: 1 });
-  assert.match(h.of('error')[0].message, /no model yet/);
-  await h.handle({ type: 'build', config: PRESETS.dnn });
-  await h.handle({ type: 'train', epochs: 0 });
-  assert.match(h.of('error')[1].message, /epochs must be an integer from 1 to 1000, got 0/);
-  await h.handle({ type: 'step' });
-  assert.match(h.of('error')[2].message, /step works while paused/);
-  await h.handle({ type: 'launch' });
-  assert.match(h.of('error')[3].message, /unknown command "launch"/);
-  await h.handle({ type: 'kernels', layer: 1 });
-  assert.match(h.of('error')[4].message, /has no convolution kernel/);
-  await h.handle({ type: 'evaluate' });
-  const ev = h.of('evaluation')[0];
+  assert.equal((await h.call('train', { runId: 1, settings: { epochs: 1 } })).error.code, 'worker.noModel');
+  await h.ok('build', { config: PRESETS.dnn });
+  const bad = await h.call('train', { runId: 1, settings: { epochs: 0 } });
+  assert.deepEqual([bad.error.code, bad.error.params.field, bad.error.params.min, bad.error.params.max], ['settings.integer', 'epochs', 1, 1000]);
+  assert.equal((await h.call('step')).error.code, 'worker.notPaused');
+  assert.equal((await h.call('launch')).error.code, 'worker.unknownCommand');
+  const kernel = await h.call('kernels', { layer: 1 });
+  assert.deepEqual(kernel.error, { code: 'maps.noKernel', params: { layer: 'dense' } });
+  const ev = await h.ok('evaluate');
   assert.equal(ev.probabilities.length, 1000);
+  assert.equal(ev.steps, 4);
 });

@@ -163,3 +163,24 @@ TEST_CASE("kernel_regularizer accepts Keras's string, object and terse forms") {
       reg("\"l3\""),
       "dense: Dense: argument 'kernel_regularizer' must be 'l1', 'l2' or 'l1_l2', got 'l3'", Error);
 }
+
+TEST_CASE("a layer's error says which layer as data: its position and name") {
+  auto layer_of = [](const std::string& json) -> std::pair<std::size_t, std::string> {
+    try {
+      build(json);
+    } catch (const LayerError& e) {
+      return {e.index, e.layer};
+    }
+    return {999, "no LayerError"};
+  };
+  // An argument the layer refuses (while the layer is made).
+  CHECK(
+      layer_of(R"({"input_shape": [28, 28, 1], "layers": ["Flatten", {"Dense": {"units": 0}}]})") ==
+      std::pair<std::size_t, std::string>{1, "dense"});
+  // A kernel larger than its input (while the shapes are worked out), behind an InputLayer.
+  CHECK(
+      layer_of(
+          R"({"layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 5, 5, 1]}},
+    {"Conv2D": {"filters": 2, "kernel_size": 3}}, {"Conv2D": {"filters": 2, "kernel_size": 7, "name": "big"}}]})") ==
+      std::pair<std::size_t, std::string>{1, "big"});
+}
