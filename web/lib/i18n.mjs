@@ -30,6 +30,10 @@ export function formatNumber(v, digits) {
   return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
+export function formatDate(d) {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
+}
+
 export function formatSeconds(s) {
   if (!Number.isFinite(s)) return '–';
   if (s < 60) return t('time.seconds', { s: Math.round(s) });

@@ -65,7 +65,8 @@ export function createController({ client, store, parse, rowsStore, now = () => 
     buildTimer = null;
     const previous = building ?? Promise.resolve();
     const job = previous.then(() => buildOnce());
-    building = job.finally(() => { if (building === job) building = null; });
+    const tracked = job.finally(() => { if (building === tracked) building = null; });
+    building = tracked;
     return job;
   }
 

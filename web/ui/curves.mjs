@@ -13,6 +13,8 @@
 // from ../vendor/uPlot.esm.js (copied there by scripts/vendor.sh), so the pure helpers below
 // import in Node without it and the page shows the chart as soon as the module is in.
 
+import { t } from '../lib/i18n.mjs';
+
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
 
@@ -196,23 +198,24 @@ export function createCurveModel({ metric = 'loss', smoothing = EMA_WEIGHT } = {
     },
     dataTable() {
       return {
-        headers: ['Epoch', 'Batch step', metric, `val_${metric}`],
+        headers: [t('curves.epoch'), t('curves.step'), metric, `val_${metric}`],
         rows: epochs.map((e) => [String(e.epoch), String(e.step), formatValue(e.train), formatValue(e.val)]),
       };
     },
     // One sentence for the canvas's aria-label.
     summary() {
-      const name = metric === 'loss' ? 'Loss' : 'Accuracy';
+      const name = t(`curves.${metric}`);
+      const overlaid = overlays.size;
       if (batches.length === 0 && epochs.length === 0) {
-        return `${name} learning curve: no training data yet${overlays.size ? `; ${overlays.size} earlier experiment(s) overlaid` : ''}.`;
+        return t(overlaid ? 'curves.summary.emptyOverlaid' : 'curves.summary.empty', { name, overlaid });
       }
-      const parts = [`${name} learning curve over ${batches.length} batch steps`];
+      const parts = [t('curves.summary.steps', { name, steps: batches.length })];
       const last = batches.at(-1);
-      if (last) parts.push(`smoothed training ${metric} now ${formatValue(last[2])}`);
+      if (last) parts.push(t('curves.summary.smoothed', { metric, value: formatValue(last[2]) }));
       const e = epochs.at(-1);
-      if (e) parts.push(`after epoch ${e.epoch}: ${metric} ${formatValue(e.train)}, val_${metric} ${formatValue(e.val)}`);
-      if (overlays.size) parts.push(`${overlays.size} earlier experiment(s) overlaid dashed`);
-      return `${parts.join('; ')}. The data table gives every epoch.`;
+      if (e) parts.push(t('curves.summary.epoch', { epoch: e.epoch, metric, train: formatValue(e.train), val: formatValue(e.val) }));
+      if (overlaid) parts.push(t('curves.summary.overlaid', { overlaid }));
+      return t('curves.summary.end', { parts: parts.join('; ') });
     },
   };
 }
@@ -237,7 +240,7 @@ function loadUPlot() {
 // the container then says so). reset() keeps the overlays; removeOverlay undoes addOverlay.
 export function createCurves(container, { metric = 'loss', log = false, height = 260, smoothing = EMA_WEIGHT, minInterval = 100 } = {}) {
   const model = createCurveModel({ metric, smoothing });
-  const name = metric === 'loss' ? 'Loss' : 'Accuracy';
+  const name = t(`curves.${metric}`);
   let logScale = metric === 'loss' && log;
   let plot = null;
   let UPlot = null;
@@ -253,9 +256,9 @@ export function createCurves(container, { metric = 'loss', log = false, height =
 
   function options() {
     const series = [
-      { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
-      { label: `batch ${metric}`, stroke: COLORS.trainFaint, width: 1, spanGaps: true, points: { show: false }, value: fmt },
-      { label: `smoothed (EMA ${smoothing})`, stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false }, value: fmt },
+      { label: t('curves.series.step'), value: (u, v) => (v == null ? '–' : String(v)) },
+      { label: t('curves.series.batch', { metric }), stroke: COLORS.trainFaint, width: 1, spanGaps: true, points: { show: false }, value: fmt },
+      { label: t('curves.series.smoothed', { weight: String(smoothing) }), stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false }, value: fmt },
       { label: metric, stroke: COLORS.train, width: 1, dash: [2, 2], spanGaps: true, points: { show: true, size: 7, fill: '#ffffff', width: 2 }, value: fmt },
       { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 7, fill: COLORS.val }, value: fmt },
       ...model.overlayLabels.map((label, k) => ({
@@ -278,7 +281,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       scales: { x: { time: false }, y },
       series,
       axes: [
-        { label: 'batch step', stroke: '#333', grid: { stroke: 'rgba(0,0,0,0.08)' } },
+        { label: t('curves.axis.step'), stroke: '#333', grid: { stroke: 'rgba(0,0,0,0.08)' } },
         { label: metric, stroke: '#333', grid: { stroke: 'rgba(0,0,0,0.08)' }, size: 56 },
       ],
       cursor: { drag: { x: true, y: false } },
@@ -403,7 +406,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     (err) => {
       const note = document.createElement('p');
       note.className = 'cl-note';
-      note.textContent = `The chart library did not load (${err.message}); run scripts/vendor.sh. The data table still works.`;
+      note.textContent = t('curves.failed', { detail: err.message });
       container.replaceChildren(note);
       console.error(err);
       return false;

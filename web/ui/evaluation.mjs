@@ -3,6 +3,7 @@
 // under Node; the draw* functions build DOM into a container and know nothing of wasm.
 
 import { colorize, GREY_BYTES } from './colormap.mjs';
+import * as i18n from '../lib/i18n.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -148,13 +149,13 @@ export function drawConfusion(container, matrix, classNames) {
   const n = matrixSize(matrix);
   const shares = rowShares(matrix);
   const table = el('table', 'cl-table cl-confusion');
-  table.append(el('caption', 'cl-caption', 'Confusion matrix: rows are the true class, columns the predicted class; shading is the share of the row'));
+  table.append(el('caption', 'cl-caption', i18n.t('eval.confusion.caption')));
   const thead = el('thead');
   const top = el('tr');
-  top.append(el('td', 'cl-confusion-corner'), th('Predicted', 'colgroup'));
+  top.append(el('td', 'cl-confusion-corner'), th(i18n.t('eval.confusion.predicted'), 'colgroup'));
   top.lastChild.colSpan = n;
   const head = el('tr');
-  head.append(th('True', 'col', 'cl-confusion-axis'));
+  head.append(th(i18n.t('eval.confusion.true'), 'col', 'cl-confusion-axis'));
   for (let p = 0; p < n; p++) head.append(th(className(classNames, p), 'col'));
   thead.append(top, head);
   const tbody = el('tbody');
@@ -169,7 +170,7 @@ export function drawConfusion(container, matrix, classNames) {
       const dark = share > 0.45;
       if (count > 0) td.style.backgroundColor = `rgba(${shade.rgb.join(', ')}, ${shadeAlpha(shade, share, dark).toFixed(3)})`;
       if (dark) td.classList.add('cl-dark');
-      td.title = `true ${className(classNames, t)}, predicted ${className(classNames, p)}: ${count} (${percent(share)} of the row)`;
+      td.title = i18n.t('eval.confusion.cell', { truth: className(classNames, t), predicted: className(classNames, p), count, share: percent(share) });
       tr.append(td);
     }
     tbody.append(tr);
@@ -179,7 +180,7 @@ export function drawConfusion(container, matrix, classNames) {
   // A region that may scroll sideways must be reachable by keyboard to be scrolled.
   wrap.tabIndex = 0;
   wrap.setAttribute('role', 'region');
-  wrap.setAttribute('aria-label', 'Confusion matrix');
+  wrap.setAttribute('aria-label', i18n.t('eval.confusion.label'));
   wrap.append(table);
   container.replaceChildren(wrap);
   return table;
@@ -189,11 +190,11 @@ export function drawConfusion(container, matrix, classNames) {
 // One row per class: name, accuracy (% of that class's test images classified correctly) and a bar.
 export function drawPerClass(container, accuracies, classNames) {
   const table = el('table', 'cl-table cl-per-class');
-  table.append(el('caption', 'cl-caption', 'Accuracy per class (share of each class\'s test images classified correctly)'));
+  table.append(el('caption', 'cl-caption', i18n.t('eval.perClass.caption')));
   const thead = el('thead');
   const hr = el('tr');
-  hr.append(th('Class', 'col'), th('Accuracy', 'col'), th('', 'col', 'cl-bar-head'));
-  hr.lastChild.append(el('span', 'cl-visually-hidden', 'Bar'));
+  hr.append(th(i18n.t('eval.perClass.class'), 'col'), th(i18n.t('eval.perClass.accuracy'), 'col'), th('', 'col', 'cl-bar-head'));
+  hr.lastChild.append(el('span', 'cl-visually-hidden', i18n.t('eval.perClass.bar')));
   thead.append(hr);
   const tbody = el('tbody');
   let worst = -1;
@@ -223,7 +224,7 @@ export function drawPerClass(container, accuracies, classNames) {
 // values in [0, 1]) and "pred Sneaker (93%) · true Sandal".
 export function drawMisclassified(container, items, getPixels, classNames, { height = 28, width = 28, scale = 3 } = {}) {
   if (items.length === 0) {
-    const p = el('p', 'cl-note', 'No misclassified test images.');
+    const p = el('p', 'cl-note', i18n.t('eval.noMistakes'));
     container.replaceChildren(p);
     return p;
   }
@@ -244,7 +245,7 @@ export function drawMisclassified(container, items, getPixels, classNames, { hei
     const pred = className(classNames, item.predicted);
     const truth = className(classNames, item.trueLabel);
     const conf = percent(item.confidence, 0);
-    canvas.setAttribute('aria-label', `Test image ${item.index}: a ${truth}, predicted ${pred} with ${conf} confidence`);
+    canvas.setAttribute('aria-label', i18n.t('eval.mistake.label', { index: item.index, truth, predicted: pred, confidence: conf }));
     const pixels = getPixels(item.index);
     if (pixels) {
       // Fixed [0, 1] range: the images are pixel/255, so grey levels match the dataset's.
@@ -255,7 +256,7 @@ export function drawMisclassified(container, items, getPixels, classNames, { hei
       ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
     }
     const cap = el('span', 'cl-gallery-caption');
-    cap.append(el('span', 'cl-pred', `pred ${pred} (${conf})`), ' · ', el('span', 'cl-true', `true ${truth}`));
+    cap.append(el('span', 'cl-pred', i18n.t('eval.mistake.predicted', { predicted: pred, confidence: conf })), ' · ', el('span', 'cl-true', i18n.t('eval.mistake.true', { truth })));
     li.append(canvas, cap, el('span', 'cl-gallery-index', `#${item.index}`));
     list.append(li);
   }

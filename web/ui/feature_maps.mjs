@@ -13,6 +13,7 @@
 // Redraws with the same shapes reuse the existing canvases (the views refresh during training).
 
 import { colorize, colorizeDiverging, GREY_BYTES, normalize } from './colormap.mjs';
+import { t } from '../lib/i18n.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -170,7 +171,7 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     const table = el('table', 'cl-fmap-grid');
     const cap = el('caption', 'cl-caption');
     const headRow = el('tr');
-    headRow.append(el('th', 'cl-fmap-corner', 'Test image'));
+    headRow.append(el('th', 'cl-fmap-corner', t('maps.grid.corner')));
     headRow.firstChild.scope = 'col';
     const colHeads = layers.map(() => {
       const th = el('th', 'cl-fmap-layer');
@@ -208,13 +209,12 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     // A region that may scroll sideways must be reachable by keyboard to be scrolled.
     root.tabIndex = 0;
     root.setAttribute('role', 'region');
-    root.setAttribute('aria-label', 'Feature maps');
+    root.setAttribute('aria-label', t('maps.heading'));
     root.append(table);
     return { root, cap, colHeads, rows };
   });
 
-  v.cap.textContent = caption ?? `Filter ${filter} of each layer's output for test images ${images.map((im) => im.index).join(', ')} ` +
-    '(inferno; each map scaled to its own minimum and maximum, as matplotlib\'s imshow does)';
+  v.cap.textContent = caption ?? t('maps.grid.caption', { filter, images: images.map((im) => im.index).join(', ') });
   layers.forEach((layer, l) => {
     v.colHeads[l].name.textContent = layer.name;
     v.colHeads[l].shape.textContent = `${layer.className ? `${layer.className} · ` : ''}${describeShape(layer.shape)}`;
@@ -224,7 +224,7 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     const row = v.rows[i];
     const label = image.label == null ? '' : String(image.label);
     row.label.textContent = `#${image.index}${label ? ` ${label}` : ''}`;
-    row.thumb.setAttribute('aria-label', `Test image ${image.index}${label ? `, ${label}` : ''}`);
+    row.thumb.setAttribute('aria-label', t(label ? 'maps.grid.imageLabelled' : 'maps.grid.image', { index: image.index, label }));
     if (image.pixels && image.pixels.length >= ih * iw) {
       resize(row.thumb, ih, iw, SIZES.thumb);
       paint(row.thumb, ih, iw, (rgba) => colorize(image.pixels, 0, ih * iw, { out: rgba, lut: GREY_BYTES }));
@@ -234,11 +234,11 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     layers.forEach((layer, l) => {
       const { canvas, note } = row.cells[l];
       const data = maps?.[i]?.[l];
-      const what = `${layer.name} output, filter ${filter}, test image ${image.index}${label ? ` (${label})` : ''}`;
+      const what = t(label ? 'maps.grid.cellLabelled' : 'maps.grid.cell', { layer: layer.name, filter, index: image.index, label });
       let problem = '';
-      if (!isSpatial(layer.shape)) problem = 'not a 2-D map';
-      else if (!(Number.isInteger(filter) && filter >= 0 && filter < layer.shape[2])) problem = `no filter ${filter} (${layer.shape[2]} channels)`;
-      else if (!data) problem = 'not computed yet';
+      if (!isSpatial(layer.shape)) problem = t('maps.grid.notSpatial');
+      else if (!(Number.isInteger(filter) && filter >= 0 && filter < layer.shape[2])) problem = t('maps.grid.noFilter', { filter, channels: layer.shape[2] });
+      else if (!data) problem = t('maps.notComputed');
       note.textContent = problem;
       if (problem) {
         canvas.setAttribute('aria-label', `${what}: ${problem}`);
@@ -249,7 +249,7 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
       const { min, max } = normalize(data, filter, h * w, c);
       resize(canvas, h, w, SIZES.cell);
       paint(canvas, h, w, (rgba) => colorize(data, filter, h * w, { stride: c, out: rgba, range: { min, max } }));
-      canvas.setAttribute('aria-label', `${what}: ${h}×${w} map, values ${fmt(min)} to ${fmt(max)}`);
+      canvas.setAttribute('aria-label', t('maps.mapValues', { what, h, w, min: fmt(min), max: fmt(max) }));
     });
   });
   return v.root;
@@ -261,7 +261,7 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
 export function drawAllFilters(container, { name, shape, data, selected, caption }) {
   const key = JSON.stringify(shape);
   if (!isSpatial(shape)) {
-    const p = el('p', 'cl-note', `${name} (${describeShape(shape)}) is not a stack of 2-D maps; choose a Conv2D or pooling layer.`);
+    const p = el('p', 'cl-note', t('maps.filters.notSpatial', { name, shape: describeShape(shape) }));
     container.replaceChildren(p);
     views.delete(container);
     return p;
@@ -282,18 +282,18 @@ export function drawAllFilters(container, { name, shape, data, selected, caption
     figure.append(cap, list);
     return { root: figure, cap, items };
   });
-  v.cap.textContent = caption ?? `${name}: all ${c} channels (${h}×${w} each), inferno, each scaled to its own minimum and maximum`;
+  v.cap.textContent = caption ?? t('maps.filters.caption', { name, c, h, w });
   v.items.forEach(({ li, canvas }, ch) => {
     li.classList.toggle('cl-selected', ch === selected);
     if (!data) {
       clear(canvas);
-      canvas.setAttribute('aria-label', `${name} channel ${ch}: not computed yet`);
+      canvas.setAttribute('aria-label', t('maps.filters.notComputed', { name, ch }));
       return;
     }
     const { min, max } = normalize(data, ch, h * w, c);
     resize(canvas, h, w, SIZES.filter);
     paint(canvas, h, w, (rgba) => colorize(data, ch, h * w, { stride: c, out: rgba, range: { min, max } }));
-    canvas.setAttribute('aria-label', `${name} channel ${ch}: ${h}×${w} map, values ${fmt(min)} to ${fmt(max)}`);
+    canvas.setAttribute('aria-label', t('maps.mapValues', { what: t('maps.filters.channel', { name, ch }), h, w, min: fmt(min), max: fmt(max) }));
   });
   return v.root;
 }
@@ -325,26 +325,24 @@ export function drawKernels(container, { shape, data, name = 'Conv2D', inputChan
     figure.append(cap, bar, list);
     return { root: figure, cap, barCanvas, lo, hi, items };
   });
-  const which = inputChannel === 'mean'
-    ? `mean over the ${cin} input channels`
-    : `input channel ${inputChannel}${cin === 1 ? ' (the only one)' : ` of ${cin}`}`;
+  const which = inputChannel === 'mean' ? t('maps.kernels.mean', { cin })
+    : t(cin === 1 ? 'maps.kernels.onlyChannel' : 'maps.kernels.channel', { channel: inputChannel, cin });
   const limit = kernelLimit(data, shape, inputChannel);
-  v.cap.textContent = `${name} kernels: ${f} filters of ${kh}×${kw}, ${which}; blue negative, white 0, red positive, ` +
-    `one scale for all filters (±${fmt(limit)})`;
+  v.cap.textContent = t('maps.kernels.caption', { name, f, kh, kw, which, limit: fmt(limit) });
   v.lo.textContent = `−${fmt(limit)}`;
   v.hi.textContent = `+${fmt(limit)}`;
   const ramp = Float32Array.from({ length: 64 }, (_, i) => (i / 63) * 2 - 1);
   v.barCanvas.width = 64;
   v.barCanvas.height = 1;
   paint(v.barCanvas, 1, 64, (rgba) => colorizeDiverging(ramp, 1, rgba));
-  v.barCanvas.setAttribute('aria-label', `Colour scale from −${fmt(limit)} (blue) through 0 (white) to +${fmt(limit)} (red)`);
+  v.barCanvas.setAttribute('aria-label', t('maps.kernels.scale', { limit: fmt(limit) }));
   const k = new Float32Array(kh * kw);
   v.items.forEach((canvas, fi) => {
     kernelSlice(data, shape, fi, inputChannel, k);
     resize(canvas, kh, kw, SIZES.kernel);
     paint(canvas, kh, kw, (rgba) => colorizeDiverging(k, limit, rgba));
     const { min, max } = normalize(k);
-    canvas.setAttribute('aria-label', `${name} filter ${fi} kernel, ${which}: ${kh}×${kw}, weights ${fmt(min)} to ${fmt(max)}`);
+    canvas.setAttribute('aria-label', t('maps.kernels.kernel', { name, fi, which, kh, kw, min: fmt(min), max: fmt(max) }));
   });
   return v.root;
 }

@@ -2,6 +2,8 @@
 // the weights stay an ArrayBuffer, which IndexedDB stores as it is.
 const DB = 'convlab';
 const STORE = 'runs';
+// Errors as codes for the message catalog (ui/runs_panel.mjs renders them).
+const coded = (code) => Object.assign(new Error(code), { code, params: {} });
 
 function request(r) {
   return new Promise((ok, fail) => {
@@ -11,7 +13,7 @@ function request(r) {
 }
 
 export async function openRunStore(indexedDB = globalThis.indexedDB) {
-  if (!indexedDB) throw new Error('this browser has no IndexedDB (private mode?): runs cannot be saved here, but can be downloaded');
+  if (!indexedDB) throw coded('runs.noIndexedDB');
   const open = indexedDB.open(DB, 1);
   open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
   const db = await request(open);
@@ -21,7 +23,7 @@ export async function openRunStore(indexedDB = globalThis.indexedDB) {
     return new Promise((ok, fail) => {
       t.oncomplete = () => result.then(ok);
       t.onerror = () => fail(t.error);
-      t.onabort = () => fail(t.error ?? new Error('the browser refused to store the run (quota?)'));
+      t.onabort = () => fail(t.error ?? coded('runs.refused'));
     });
   };
   return {

@@ -7,11 +7,13 @@ import { openRunStore } from './run_store.mjs';
 import { encodeRun, decodeRun } from '../lib/run_file.mjs';
 import { buildTable } from './data_table.mjs';
 import { controls } from '../page/lifecycle.mjs';
+import { t, formatNumber, formatDate } from '../lib/i18n.mjs';
 
 export function createRunsPanel(root, { snapshot, restore }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const say = (text) => { $('runs-status').textContent = text; };
-  const fail = (e) => { $('runs-error').textContent = e.message ?? String(e); };
+  // A worker's refusal is a code (rendered by the catalog); a file's problem names the file.
+  const fail = (e) => { $('runs-error').textContent = e.code ? t(e) : e.message ?? String(e); };
   let storePromise = null;
   const store = () => (storePromise ??= openRunStore());
 
@@ -24,21 +26,22 @@ export function createRunsPanel(root, { snapshot, restore }) {
       return;
     }
     if (!runs.length) {
-      $('runs-list').replaceChildren(Object.assign(document.createElement('p'), { className: 'cl-note', textContent: 'No saved runs in this browser yet.' }));
+      $('runs-list').replaceChildren(Object.assign(document.createElement('p'), { className: 'cl-note', textContent: t('runs.none') }));
       return;
     }
     const actions = (run) => {
       const cell = document.createDocumentFragment();
-      cell.append(button('Restore', `Restore ${run.name}`, () => restoreSaved(run.id)), ' ', button('Delete', `Delete ${run.name}`, () => remove(run.id)));
+      cell.append(button(t('runs.restore'), t('runs.restoreNamed', { name: run.name }), () => restoreSaved(run.id)), ' ',
+        button(t('runs.delete'), t('runs.deleteNamed', { name: run.name }), () => remove(run.id)));
       return cell;
     };
     const table = buildTable({
-      caption: 'Runs saved in this browser',
+      caption: t('runs.caption'),
       className: 'runs-table',
       rowHeaders: true,
-      headers: ['Name', 'Saved', 'Epochs', 'Last accuracy', 'Actions'],
-      rows: runs.map((run) => [run.name, run.savedAt ? new Date(run.savedAt).toLocaleString() : '', String(run.epochs),
-        run.last?.accuracy?.toFixed(4) ?? '–', actions(run)]),
+      headers: ['name', 'saved', 'epochs', 'accuracy', 'actions'].map((k) => t(`runs.column.${k}`)),
+      rows: runs.map((run) => [run.name, run.savedAt ? formatDate(run.savedAt) : '', formatNumber(run.epochs),
+        formatNumber(run.last?.accuracy, 4), actions(run)]),
     });
     $('runs-list').replaceChildren(table);
   }
@@ -65,20 +68,20 @@ export function createRunsPanel(root, { snapshot, restore }) {
   const save = action(async () => {
     const run = await snapshot();
     await (await store()).save(run);
-    say(`Saved "${run.name}" in this browser.`);
+    say(t('runs.saved', { name: run.name }));
     await refresh();
   });
 
   const restoreSaved = action(async (id) => {
     const run = await (await store()).get(id);
-    if (!run) throw new Error('that run is no longer saved');
+    if (!run) throw Object.assign(new Error('gone'), { code: 'runs.gone', params: {} });
     await restore(run);
-    say(`Restored "${run.name}".`);
+    say(t('runs.restored', { name: run.name }));
   });
 
   const remove = action(async (id) => {
     await (await store()).delete(id);
-    say('Deleted the saved run.');
+    say(t('runs.deleted'));
     await refresh();
   });
 
@@ -92,7 +95,7 @@ export function createRunsPanel(root, { snapshot, restore }) {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    say(`Downloaded ${a.download}.`);
+    say(t('runs.downloaded', { file: a.download }));
   });
 
   const upload = action(async () => {
@@ -102,7 +105,7 @@ export function createRunsPanel(root, { snapshot, restore }) {
     if (!file) return;
     const run = decodeRun(await file.text(), file.name);  // throws before anything changes
     await restore(run);
-    say(`Loaded "${run.name}" from ${file.name}.`);
+    say(t('runs.loaded', { name: run.name, file: file.name }));
   });
 
   $('save-run').addEventListener('click', save);
@@ -121,7 +124,7 @@ export function mountRunsPanel(root, { store, actions }) {
     const s = store.get();
     const last = s.lastRun;
     return {
-      name: `${last?.architecture ?? s.model?.architecture ?? 'model'} · ${new Date().toLocaleString()}`, modelJson, weightData,
+      name: `${last?.architecture ?? s.model?.architecture ?? 'model'} · ${formatDate(new Date())}`, modelJson, weightData,
       code: s.code, settings: { ...s.settings }, history: last?.curves?.epochs ?? [],
     };
   }

@@ -104,8 +104,8 @@ export function createHandler({ post, loadData, createModel }) {
     const stopper = stopCallback(s, stop);
     let points = [], lastPost = 0, prevSum = 0, prevAccSum = 0, prevSeen = 0, epoch = 0, batch = -1;
     // Run time without pauses: the ETA and the log's seconds are about work, not waiting.
-    let epochWork = 0, totalWork = 0, workSince = 0;
-    const work = () => epochWork + (run.state === 'paused' ? 0 : performance.now() - workSince);
+    let epochWork = 0, totalWork = 0, workSince = 0, waiting = false;
+    const work = () => epochWork + (waiting ? 0 : performance.now() - workSince);
 
     const flush = (b, logs) => {
       const elapsed = work() / 1000;
@@ -121,7 +121,9 @@ export function createHandler({ post, loadData, createModel }) {
 
     const pauseHere = async () => {
       epochWork += performance.now() - workSince;
+      waiting = true;
       while (run.state === 'paused') await new Promise((ok) => { gate = ok; });
+      waiting = false;
       workSince = performance.now();
     };
 

@@ -1,0 +1,109 @@
+// The message catalog: every key the page uses exists, placeholders are filled, and no UI
+// module sets visible text that does not come from the catalog.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import en from '../../web/i18n/en.mjs';
+import { t, catalogKeys, formatNumber } from '../../web/lib/i18n.mjs';
+import { SETTINGS } from '../../web/lib/settings.mjs';
+import { COLUMNS } from '../../web/ui/experiments.mjs';
+import { STATES } from '../../web/page/lifecycle.mjs';
+
+const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+const read = (path) => readFileSync(WEB + path, 'utf8');
+const modules = (dir) => readdirSync(WEB + dir).filter((f) => f.endsWith('.mjs')).map((f) => `${dir}/${f}`);
+const PAGE_CODE = [...modules('ui'), ...modules('page'), 'app.mjs'];
+
+test('every data-i18n key of the page exists in the catalog', () => {
+  const html = read('index.html');
+  const keys = [...html.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 50, `only ${keys.length} keys found`);
+  for (const key of keys) assert.ok(key in en, `index.html uses ${key}, missing from i18n/en.mjs`);
+});
+
+test('every literal key passed to t() exists in the catalog', () => {
+  let count = 0;
+  for (const file of PAGE_CODE) {
+    for (const m of read(file).matchAll(/\bt\(\s*'([\w.-]+)'/g)) {
+      count++;
+      assert.ok(m[1] in en, `${file} uses '${m[1]}', missing from i18n/en.mjs`);
+    }
+  }
+  assert.ok(count > 60, `only ${count} calls found`);
+});
+
+test('keys built from lists exist for every entry of the list', () => {
+  const keys = [
+    ...SETTINGS.map((s) => `settings.${s.name}`),
+    ...SETTINGS.filter((s) => s.type === 'choice').flatMap((s) => s.choices.map((c) => `settings.${s.name}.${c}`)),
+    ...SETTINGS.filter((s) => s.default === null).map((s) => `settings.${s.name}.placeholder`),
+    ...COLUMNS.map((c) => `experiments.column.${c.key}`),
+    ...['finished', 'stopped', 'threshold', 'failed'].map((e) => `run.ended.${e}`),
+    ...['fresh', 'continued'].map((s) => `experiments.start.${s}`),
+    ...STATES.map((s) => `status.${s}`),
+    ...['loss', 'accuracy'].map((m) => `curves.${m}`),
+  ];
+  for (const key of keys) assert.ok(key in en, `missing ${key}`);
+});
+
+test('every error code the worker and engine send has a message', () => {
+  const codes = new Set();
+  for (const file of [...modules('worker'), ...modules('page'), 'lib/settings.mjs', 'embed/config.mjs']) {
+    for (const m of read(file).matchAll(/(?:CodedError\(|code: |this\.code = [^']*)'([a-z]+\.[\w.]+)'/g)) codes.add(m[1]);
+  }
+  assert.ok(codes.size >= 10, `only ${[...codes]}`);
+  for (const code of codes) assert.ok(code in en, `no message for ${code}`);
+});
+
+test('placeholders are filled, numbers through Intl, and a missing key is visible', () => {
+  assert.equal(t('progress.batch', { batch: 1875, batches: 1875 }), 'batch 1,875/1,875');
+  assert.equal(t('model.atLine', { line: 4, message: 'x' }), 'line 4: x');
+  assert.equal(t({ code: 'worker.silent', params: { seconds: 20 } }), 'it stopped answering for 20 s');
+  assert.equal(t('no.such.key'), 'no.such.key');
+  assert.equal(formatNumber(0.91234, 4), '0.9123');
+  for (const [key, text] of Object.entries(en)) {
+    const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const params = Object.fromEntries(names.map((n) => [n, 'X']));
+    assert.doesNotMatch(t(key, params), /\{\w+\}/, `${key} keeps a placeholder`);
+  }
+  assert.deepEqual(catalogKeys('en'), Object.keys(en));
+});
+
+// Visible text set from a string literal (not from t()) in a UI module: textContent, a title or
+// label attribute, el(tag, class, 'text'), new Option('text'). Interpolations are not text:
+// `${layer.name} (${layer.className})` shows names, not words of ours.
+const withoutInterpolations = (text) => {
+  let out = text;
+  for (let previous = ''; previous !== out;) [previous, out] = [out, out.replace(/\$\{[^{}]*\}/g, '')];
+  return out.replace(/\bval_/g, '');  // Keras's own metric names (val_loss) are not ours to translate
+};
+const WORDS = /[A-Za-z]{2}/;
+test('no UI module sets visible text that does not come from the catalog', () => {
+  const patterns = [
+    /\.textContent\s*[+]?=\s*([`'"].*)/,
+    /setAttribute\(\s*'(?:aria-label|title|placeholder)'\s*,\s*([`'"].*)/,
+    /\bel\(\s*'[\w-]+'\s*,\s*[^,]*,\s*([`'"].*)/,
+    /new Option\(\s*([`'"].*)/,
+    /\b(?:caption|label|title):\s*([`'"].*)/,
+  ];
+  const offenders = [];
+  for (const file of PAGE_CODE) {
+    read(file).split('\n').forEach((line, i) => {
+      if (/^\s*\/\//.test(line)) return;
+      for (const p of patterns) {
+        const m = p.exec(line);
+        if (!m) continue;
+        const literal = /^([`'"])((?:\\.|(?!\1).)*)\1?/.exec(withoutInterpolations(m[1]));
+        if (literal && WORDS.test(literal[2])) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      }
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('the check above finds hard-coded text', () => {
+  const m = /\.textContent\s*[+]?=\s*([`'"].*)/.exec("x.textContent = `Epoch ${n} of ${m}`;");
+  assert.ok(WORDS.test(withoutInterpolations(m[1])));
+  assert.ok(!WORDS.test(withoutInterpolations("`${a} (${b ? `${c} · ` : ''})`")));
+});
