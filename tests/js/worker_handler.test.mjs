@@ -82,18 +82,23 @@ test('pause, step and resume move the batch counter as expected; stop ends the r
   await h.ok('build', { config: PRESETS.dnn, seed: 1 });
   const running = h.call('train', { runId: 1, settings: { epochs: 50, batchSize: 8 } });
   await h.next('progress');
+  const pausedAt = h.next('progress');  // posted when the loop reaches the pause
   await h.ok('pause');
-  const paused = await h.next('progress');  // posted when the loop reaches the pause
+  const paused = await pausedAt;
   const at = paused.points.at(-1).step;
-  await new Promise((ok) => setTimeout(ok, 50));
+  await new Promise((ok) => setTimeout(ok, 400));
   assert.equal(h.of('progress').at(-1).points.at(-1).step, at, 'no batch runs while paused');
+  const steppedTo = h.next('progress', (p) => p.points.at(-1).step > at);
   await h.ok('step');
-  const stepped = await h.next('progress', (p) => p.points.at(-1).step > at);
+  const stepped = await steppedTo;
   assert.equal(stepped.points.at(-1).step, at + 1, 'step runs exactly one batch');
+  // The 400 ms paused are not training time: the elapsed time (and so the ETA) leaves them out.
+  assert.ok(stepped.epoch !== paused.epoch || stepped.elapsed - paused.elapsed < 0.2, `${paused.elapsed} -> ${stepped.elapsed} s`);
   await new Promise((ok) => setTimeout(ok, 50));
   assert.equal(h.of('progress').at(-1).points.at(-1).step, at + 1);
+  const resumed = h.next('progress', (p) => p.points.at(-1).step > at + 3);
   await h.ok('resume');
-  await h.next('progress', (p) => p.points.at(-1).step > at + 3);
+  await resumed;
   await h.ok('stop');
   const done = (await running).result;
   assert.equal(done.ending, 'stopped');
