@@ -137,8 +137,10 @@ test('runs: save in IndexedDB, restore, delete; download and upload; a bad uploa
   };
   await page.fill('#samples', '640');
   await page.fill('#epochs', '1');
+  // Rows of earlier tests' runs are restored from IndexedDB (same browser profile).
+  const runsBefore = await page.evaluate(() => window.convlab.runs.length);
   await page.click('#train');
-  await page.waitForFunction(() => window.convlab.runs.length === 1 && window.convlab.state === 'ready', null, { timeout: 120_000 });
+  await page.waitForFunction((n) => window.convlab.runs.length === n + 1 && window.convlab.state === 'ready', runsBefore, { timeout: 120_000 });
   const trained = await evaluate();
 
   await page.click('#save-run');

@@ -165,7 +165,9 @@ export function createController({ client, store, parse, rowsStore, now = () => 
       settings, seed: settings.seed, fresh, priorEpochs: fresh ? 0 : s.lastRun?.totalEpochs ?? 0,
       startedAt: new Date().toISOString(), progress: null, epochs: [], points: [], state: 'training',
     };
-    set({ run, trainError: null, evaluation: null, lastRun: null, log: { lines: [], live: null } });
+    // A failed worker's notice lasts until the next run: this run is on the fresh worker.
+    const notice = s.notice?.code === 'worker.failed' ? null : s.notice;
+    set({ run, notice, trainError: null, evaluation: null, lastRun: null, log: { lines: [], live: null } });
     move('trainStart');
     let result;
     try {
