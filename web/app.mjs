@@ -21,9 +21,10 @@ import { mountEvalPanel } from './ui/eval_panel.mjs';
 import { mountExperimentsPanel } from './ui/experiments_panel.mjs';
 import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
+import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
-  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel];
+  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);

@@ -169,3 +169,20 @@ test('commands that do not fit the state are coded errors, not crashes', async (
   assert.equal(ev.probabilities.length, 1000);
   assert.equal(ev.steps, 4);
 });
+
+test('predictPixels: the engine\'s probabilities and layer outputs for pixels from the page; a wrong size is a coded error', async () => {
+  const h = harness();
+  await h.ok('build', { config: PRESETS.lab, seed: 3 });
+  const image = Float32Array.from(slices.test.images.subarray(5 * 784, 6 * 784), (v) => v / 255);
+  const r = await h.ok('predictPixels', { pixels: image.slice(), layers: [0, 1] });
+  assert.equal(r.probabilities.length, 10);
+  assert.ok(Math.abs(r.probabilities.reduce((s, p) => s + p, 0) - 1) < 1e-5);
+  assert.deepEqual(r.layers.map((l) => l.shape), [[26, 26, 32], [13, 13, 32]]);
+  // The same numbers as the feature-map request on the same test image (bytes scaled inside).
+  const maps = await h.ok('featureMaps', { images: [5], layers: [0, 1] });
+  assert.deepEqual([...r.maps[1]], [...maps.maps[0][1]]);
+  const bad = await h.call('predictPixels', { pixels: new Float32Array(10) });
+  assert.equal(bad.error.code, 'ownImage.badPixels');
+  assert.equal(bad.error.params.expected, 784);
+  assert.equal(bad.error.params.got, '10');
+});

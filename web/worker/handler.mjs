@@ -271,6 +271,21 @@ export function createHandler({ post, loadData, createModel }) {
       const [o] = model.layerOutputs(testImages([image]), [layer]);
       return [{ image, layer: { name: o.name, shape: o.shape.slice(1) }, data: o.data }, [o.data.buffer]];
     },
+    // The student's own image (preprocessed on the page): the engine's probabilities and the
+    // outputs of the given layers, from the current weights (also between batches of a run).
+    predictPixels({ pixels, layers = [0, 1, 2, 3] }) {
+      requireModel();
+      const size = model.inputShape.reduce((a, b) => a * b, 1);
+      if (!(pixels instanceof Float32Array) || pixels.length !== size) {
+        throw new CodedError('ownImage.badPixels', { expected: size, shape: model.inputShape.join('×'), got: String(pixels?.length ?? typeof pixels) });
+      }
+      const wanted = [...layers.filter((l) => l < model.layers.length - 1), model.layers.length - 1];
+      const outputs = model.layerOutputs(pixels, wanted);
+      const probabilities = outputs.pop().data;
+      const maps = outputs.map((o) => o.data);
+      const result = { probabilities, layers: outputs.map((o) => ({ name: o.name, className: o.className, shape: o.shape.slice(1) })), maps };
+      return [result, [probabilities.buffer, ...maps.map((m) => m.buffer)]];
+    },
     kernels({ layer = 0 }) {
       requireModel();
       const name = model.layers[layer]?.name;
