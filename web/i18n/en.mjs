@@ -230,7 +230,7 @@ export default {
   'ownImage.intro': 'Choose a picture, drop it here or paste it (Ctrl+V): it is turned into what the model was trained on, step by step, and the current model classifies it. The prediction updates while the model trains.',
   'ownImage.choose': 'Image file',
   'ownImage.dropHint': 'or drop or paste an image anywhere on this panel',
-  'ownImage.invert': 'Invert (for a dark object on a light background: Fashion-MNIST is light on dark)',
+  'ownImage.invert': 'Invert (for dark on light)',
   'ownImage.square': 'Make it square by',
   'ownImage.square.pad': 'padding the short side',
   'ownImage.square.crop': 'cropping the centre',
