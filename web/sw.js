@@ -13,6 +13,7 @@ const SHELL = [
   'embed/config.mjs', 'embed/convlab-trainer.mjs', 'embed/convlab-trainer.css',
   'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
+  'lib/threads.mjs',
   'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',

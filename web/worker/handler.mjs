@@ -26,6 +26,7 @@ export function createHandler({ post, loadData, createModel }) {
     post({
       type: 'ready', trainCount: data.train.count, testCount: test.count,
       testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, 1],
+      ...data.threadInfo,  // {threads, isolated, reason} (web/lib/threads.mjs), for the status line
     });
   })();
   dataReady.catch(() => {});  // reported by the loader; commands that need data re-throw it

@@ -21,6 +21,7 @@
 //
 // Worker -> Page (events)
 //   ready    {trainCount, testCount, testLabels: Float32Array, testImages: Uint8Array, imageShape}
+//            + {threads, isolated, reason} when the engine says (web/lib/threads.mjs)
 //   model    {summary, layers: [{name, className, outputShape, countParams}], params, seed, config}
 //   state    {state: 'idle' | 'training' | 'paused'}
 //   progress {points: [{step, loss, accuracy}], epoch, epochs, batch, batches, imagesPerSecond, etaSeconds, logs}

@@ -8,7 +8,7 @@ const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
 async function loadData() {
   const e = await engine();
   const [train, test] = await Promise.all([loadFashionMnist(e, 'train', DATA), loadFashionMnist(e, 'test', DATA)]);
-  return { train, test };
+  return { train, test, threadInfo: e.threadInfo };
 }
 
 const handle = createHandler({
