@@ -13,7 +13,7 @@ const SHELL = [
   'embed/config.mjs', 'embed/convlab-trainer.mjs', 'embed/convlab-trainer.css',
   'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
-  'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'i18n/en.mjs',
+  'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
   'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs',
   'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',

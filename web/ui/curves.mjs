@@ -227,9 +227,34 @@ const COLORS = { train: '#1f5fa8', trainFaint: 'rgba(31, 95, 168, 0.22)', val: '
 const OVERLAY_COLORS = ['#5b3f9a', '#2e8540', '#a8326e', '#6b6b6b', '#8a6d00', '#0f7c8a'];
 
 let uPlotModule = null;
-function loadUPlot() {
+// A BCP 47 tag Intl accepts: `tag` itself, else 'en-US'. WebKitGTK under LANG=C.UTF-8 reports
+// navigator.language === 'C', and uPlot 1.6.32 evaluates `new Intl.NumberFormat(nav.language)`
+// when its module loads (uPlot issue 1053, fixed upstream but unreleased), which throws
+// `RangeError: invalid language tag: C` and leaves the page without curves.
+export function validLocale(tag) {
+  try {
+    return typeof tag === 'string' && Intl.getCanonicalLocales(tag).length === 1 ? tag : 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}
+
+export function loadUPlot() {
+  // uPlot reads navigator.language once, at import: give it a valid tag (an own property on this
+  // context's navigator, so the vendored file stays as published).
+  const nav = globalThis.navigator;
+  if (nav && validLocale(nav.language) !== nav.language) {
+    Object.defineProperty(nav, 'language', { value: validLocale(nav.language), configurable: true });
+  }
   uPlotModule ??= import('../vendor/uPlot.esm.js').then((m) => m.default);
   return uPlotModule;
+}
+
+// What the page says when uPlot is not there: only a failed module fetch (a TypeError from
+// import()) means web/vendor/ is missing; anything else is a real error in the library.
+export function chartFailureNote(err) {
+  const missing = err instanceof TypeError && /import|fetch|module/i.test(err.message);
+  return t(missing ? 'curves.failedVendor' : 'curves.failed', { detail: `${err.name}: ${err.message}` });
 }
 
 // createCurves(container, {metric: 'loss' | 'accuracy', log = false, height = 260,
@@ -406,7 +431,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     (err) => {
       const note = document.createElement('p');
       note.className = 'cl-note';
-      note.textContent = t('curves.failed', { detail: err.message });
+      note.textContent = chartFailureNote(err);
       container.replaceChildren(note);
       console.error(err);
       return false;
