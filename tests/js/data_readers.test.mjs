@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engine } from '../../web/lib/convlab.mjs';
-import { loadDataset, checkModelFits } from '../../web/lib/data/load.mjs';
+import { loadDataset, checkModelFits, classSamples } from '../../web/lib/data/load.mjs';
 import { TarWalker } from '../../web/lib/data/tar.mjs';
 import { decodeImage } from '../../bin/decode_image.mjs';
 import {
@@ -165,4 +165,13 @@ test('seeded splits: the same seed gives the same split, another seed another; e
   assert.ok(order.some((v, i) => v !== i), 'the shuffle moves items');
   assert.equal(splitIndices(3, 0.01, 1).test.length, 1);
   assert.equal(splitIndices(1, 0.5, 1).test.length, 0);
+});
+
+test('classSamples: per class its name, training count and first images, for a preview grid', async () => {
+  const d = await load([file('data_batch_1.bin', cifarBatch(7, (i) => [3, 3, 5, 3, 5, 3, 3][i])), file('test_batch.bin', cifarBatch(1))]);
+  const s = classSamples(d, 2);
+  assert.equal(s.length, 10);
+  assert.deepEqual(s[3], { name: 'cat', count: 5, indices: [0, 1] });
+  assert.deepEqual(s[5], { name: 'dog', count: 2, indices: [2, 4] });
+  assert.deepEqual(s[0], { name: 'airplane', count: 0, indices: [] });
 });

@@ -276,3 +276,16 @@ export function checkModelFits(model, dataset) {
   }
   return null;
 }
+
+// For a preview grid per class: each class's name, its count in the training split and the
+// indices of its first `perClass` training images (in file order).
+export function classSamples(dataset, perClass = 8) {
+  const out = dataset.classes.map((name) => ({ name, count: 0, indices: [] }));
+  const labels = dataset.train.labels;
+  for (let i = 0; i < labels.length; i++) {
+    const c = out[labels[i]];
+    c.count++;
+    if (c.indices.length < perClass) c.indices.push(i);
+  }
+  return out;
+}
