@@ -213,3 +213,20 @@ TEST_CASE("set_data checks every target against the compiled loss and the output
         "data 'train': the targets have width 1 but categorical_crossentropy needs 4 (one-hot "
         "rows)");
 }
+
+TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the whole split") {
+  Trainer t(kSmall, 3);
+  t.compile("adam", "sparse_categorical_crossentropy");
+  const Toy d = toy_data(37, 5);  // 37: the last batch of 8 is short
+  std::vector<uint8_t> bytes(d.x.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(d.x[i] * 255.0f);
+  std::vector<float> scaled(bytes.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) scaled[i] = float(bytes[i]) / 255.0f;
+  t.set_data("held", Dataset::from_bytes(bytes, d.y, 37, 36, 1));
+  const BatchStats whole = t.evaluate(scaled.data(), d.y.data(), 37, 37, 8);
+  const BatchStats batched = t.evaluate_data("held", 8);
+  CHECK(batched.loss == whole.loss);
+  CHECK(batched.accuracy == whole.accuracy);
+  CHECK(batched.size == 37);
+  CHECK(error_of([&] { t.evaluate_data("held", 0); }) == "evaluate: batch_size must be at least 1");
+}

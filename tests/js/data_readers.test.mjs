@@ -77,6 +77,10 @@ test('CIFAR-10 .bin batches: planes interleaved into NHWC, batches in order, cla
   assert.deepEqual([...d.train.labels], [0, 1, 2, 7, 7, 7]);
   // Pixel 5 of image 1: channels (3, 4, 5).
   assert.deepEqual([...d.train.images.subarray(3072 + 15, 3072 + 18)], [3, 4, 5]);
+  // A gzipped batch reads as the raw one.
+  const zipped = await load([file('test_batch.bin', cifarBatch(2)), file('data_batch_2.bin.gz', gz(cifarBatch(3, () => 7))), file('data_batch_1.bin', cifarBatch(3))]);
+  assert.deepEqual(zipped.train.images, d.train.images);
+  assert.deepEqual([...zipped.train.labels], [0, 1, 2, 7, 7, 7]);
 });
 
 test('cifar-10-binary.tar.gz streamed: five batches in one buffer, test batch, class names from batches.meta.txt', async () => {

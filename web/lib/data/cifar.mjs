@@ -4,10 +4,13 @@
 // as pickles, read by the restricted reader in pickle.mjs).
 // Binary records: a label byte, then the red, green and blue 32x32 planes; the engine wants
 // channels last, so the planes are interleaved into NHWC.
-import { CIFAR10_CLASSES } from '../datasets.mjs';
-import { DatasetError, eachChunk } from './files.mjs';
+import { DatasetError, eachChunk, isGzip } from './files.mjs';
 import { TarWalker } from './tar.mjs';
 import { readPickle, cifarBatchFromPickle } from './pickle.mjs';
+
+export const CIFAR10_CLASSES = [
+  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+];
 
 const SIDE = 32;
 const PIXELS = SIDE * SIDE * 3;
@@ -25,7 +28,7 @@ function recordSink(name, images, labels, first, count) {
   const convert = (r) => {
     const label = r[0];
     const i = first + done;
-    if (label > 9) throw new DatasetError(`${name}: record ${done} has label ${label}, outside 0..9 (CIFAR-10 has 10 classes)`, { file: name, code: 'dataset.labels' });
+    if (label > 9) throw new DatasetError(`${name}: record ${done} has label ${label}, outside 0..9`, { file: name, code: 'dataset.labels' });
     labels[i] = label;
     const out = i * PIXELS;
     for (let ch = 0; ch < 3; ch++) {
@@ -61,13 +64,30 @@ function recordSink(name, images, labels, first, count) {
   };
 }
 
-function recordCount(name, size) {
+function recordCount(name, size, hint = '') {
   if (size === 0) throw new DatasetError(`${name}: the file is empty`, { file: name });
   if (size % RECORD !== 0) {
-    const hint = size % (RECORD + 1) === 0 ? '; its length fits 3074-byte CIFAR-100 records, which convlab does not read' : '';
+    if (!hint && size % (RECORD + 1) === 0) hint = '; its length fits 3074-byte CIFAR-100 records (two label bytes), which this loader does not read';
     throw new DatasetError(`${name}: ${size} bytes is not a whole number of ${RECORD}-byte CIFAR-10 records${hint}`, { file: name, code: 'dataset.corrupt' });
   }
   return size / RECORD;
+}
+
+// One whole batch's bytes (data_batch_N.bin, test_batch.bin) as
+// {images: Uint8Array (count*32*32*3), labels: Float32Array, count, rows, cols, channels}.
+export function parseCifar10(bytes, name = 'CIFAR-10 batch') {
+  if (!(bytes instanceof Uint8Array)) throw new DatasetError(`${name}: expected the file's bytes as a Uint8Array`, { file: name });
+  let hint = '';
+  if (isGzip(bytes)) hint = '; it is gzip-compressed, so gunzip it first';
+  else if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
+    hint = '; it is a tar archive: extract the data_batch_N.bin and test_batch.bin files from it';
+  }
+  const count = recordCount(name, bytes.length, hint);
+  const images = new Uint8Array(count * PIXELS), labels = new Float32Array(count);
+  const sink = recordSink(name, images, labels, 0, count);
+  sink.data(bytes);
+  sink.end();
+  return split({ images, labels, count });
 }
 
 // Collects batches; the training batches 1..5 of the first one's size share one buffer, so
@@ -207,7 +227,7 @@ function concat(parts) {
 export async function readCifarBins(files) {
   const batches = new Batches();
   for (const file of files) {
-    const m = BIN_MEMBER.exec(file.name);
+    const m = BIN_MEMBER.exec(file.name.replace(/\.gz$/, ''));
     let sink = null, size = 0;
     const parts = [];
     // The size is known only after gunzip, so a gzipped batch is collected first.

@@ -8,10 +8,10 @@
 // with train/test = {images: Uint8Array | Float32Array, labels: Float32Array, count, rows, cols,
 // channels}, the shape the Worker has always used. Everything is checked here, before any
 // training: every failure is a DatasetError whose message is one sentence naming the file.
-import { CIFAR10_CLASSES, FASHION_MNIST_CLASSES } from '../datasets.mjs';
+import { FASHION_MNIST_CLASSES } from '../datasets.mjs';
 import { DatasetError, DEFAULT_MAX_BYTES, asFile, checkSize, gunzipAll, head, isGzip, isZip, readAll, unzip } from './files.mjs';
 import { npyImages, npyLabels, parseNpy } from './npy.mjs';
-import { readCifarBins, readCifarTar } from './cifar.mjs';
+import { CIFAR10_CLASSES, readCifarBins, readCifarTar } from './cifar.mjs';
 import { readImageFolder, IMAGE_EXTENSIONS } from './images.mjs';
 import { splitIndices } from './split.mjs';
 
