@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "model/keras_config.hpp"
 #include "model/summary.hpp"
 
@@ -178,12 +179,35 @@ const Tensor& Trainer::layer_output(const float* x, std::size_t n, std::size_t l
   return model_->forward(x_, Mode::inference, layer);
 }
 
+// Every target is checked when the data arrives, so a label the model cannot output is found
+// before the first batch and not when a shuffle happens to reach it.
+void Trainer::check_targets(const std::string& slot, const Dataset& data) const {
+  const std::size_t classes = shape_size(model_->output_shape());
+  const bool sparse = loss_ == LossKind::sparse_categorical_crossentropy;
+  const std::size_t width = sparse ? 1 : classes;
+  if (data.target_width() != width)
+    throw Error("data '" + slot + "': the targets have width " +
+                std::to_string(data.target_width()) + " but " + loss_name(loss_) + " needs " +
+                std::to_string(width) +
+                (sparse ? " (one integer label per sample)" : " (one-hot rows)"));
+  if (!sparse) return;
+  const std::vector<float>& labels = data.targets();
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const float v = labels[i];
+    if (!std::isfinite(v) || v != std::floor(v) || v < 0.0f || v >= float(classes))
+      throw Error("data '" + slot + "': label " + format_number(v) + " at sample " +
+                  std::to_string(i) + " is outside [0, " + std::to_string(classes) +
+                  "): the model's last layer has " + std::to_string(classes) + " units");
+  }
+}
+
 void Trainer::set_data(const std::string& slot, Dataset data) {
   const std::size_t sample = shape_size(model_->input_shape());
   if (data.sample_size() != sample)
     throw Error("data '" + slot + "': samples have " + std::to_string(data.sample_size()) +
                 " values but the model's input " + keras_shape(model_->input_shape()) + " needs " +
                 std::to_string(sample));
+  if (compiled_) check_targets(slot, data);
   data_[slot] = std::move(data);
   if (slot == "train") epoch_ = -1, cursor_ = 0, order_.clear();
 }
@@ -191,12 +215,27 @@ void Trainer::set_data(const std::string& slot, Dataset data) {
 BatchStats Trainer::evaluate_data(const std::string& slot, std::size_t batch_size) {
   auto it = data_.find(slot);
   if (it == data_.end()) throw Error("evaluate: no dataset named '" + slot + "' was loaded");
+  require_compiled();
+  if (batch_size == 0) throw Error("evaluate: batch_size must be at least 1");
   const Dataset& d = it->second;
-  std::vector<uint32_t> all(d.size());
-  for (uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-  std::vector<float> x(d.size() * d.sample_size()), y(d.size() * d.target_width());
-  d.gather(all.data(), all.size(), x.data(), y.data());
-  return evaluate(x.data(), y.data(), d.size(), y.size(), batch_size);
+  // Gathered one batch at a time, as evaluate() walks them (same batches, same sums): the whole
+  // split as floats would be 4 bytes a pixel, 123 MB for CIFAR-10's test set.
+  const std::size_t n = d.size(), width = d.target_width();
+  std::vector<uint32_t> indices(std::min(batch_size, n));
+  std::vector<float> x(indices.size() * d.sample_size()), y(indices.size() * width);
+  BatchStats total;
+  for (std::size_t start = 0; start < n; start += batch_size) {
+    const std::size_t m = std::min(batch_size, n - start);
+    for (std::size_t i = 0; i < m; ++i) indices[i] = uint32_t(start + i);
+    d.gather(indices.data(), m, x.data(), y.data());
+    const BatchStats b = test_on_batch(x.data(), y.data(), m, m * width);
+    total.loss += b.loss * m;
+    total.accuracy += b.accuracy * m;
+  }
+  total.size = n;
+  total.loss /= n;
+  total.accuracy /= n;
+  return total;
 }
 
 void Trainer::start_training(std::size_t batch_size, bool shuffle) {

