@@ -8,7 +8,8 @@ import { parseCode } from './page/parse_code.mjs';
 import { presetCode } from './page/presets_code.mjs';
 import { openExperimentsStore, memoryExperimentsStore } from './page/experiments_store.mjs';
 import { DEFAULTS } from './lib/settings.mjs';
-import { t, localize } from './lib/i18n.mjs';
+import { t, localize, setLanguage } from './lib/i18n.mjs';
+import { pageLanguage, applyTheme, mountPrefsPanel } from './ui/prefs_panel.mjs';
 import { PRESETS } from './lib/presets.mjs';
 import { configFromHash } from './embed/config.mjs';
 import { mountStatusPanel } from './ui/status_panel.mjs';
@@ -27,9 +28,12 @@ const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPane
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
-const { model: initialModel, images, filter, hide, show, autostart, compact, ...settings } = embed.config;
+const { model: initialModel, images, filter, hide, show, autostart, compact, lang, ...settings } = embed.config;
 
+setLanguage(pageLanguage(window, lang));
+applyTheme(document);
 localize(document);
+mountPrefsPanel(document);
 document.title = t('page.title');
 if (images?.length) document.getElementById('map-images').value = images.join(', ');
 if (filter !== undefined) document.getElementById('map-filter').value = String(filter);

@@ -223,7 +223,16 @@ export function createCurveModel({ metric = 'loss', smoothing = EMA_WEIGHT } = {
 // ---------------------------------------------------------------------------------------------
 // DOM (uPlot)
 
-const COLORS = { train: '#1f5fa8', trainFaint: 'rgba(31, 95, 168, 0.22)', val: '#d1550f', epochLine: 'rgba(40, 40, 40, 0.35)' };
+// The chart's colours come from the theme's custom properties (ui.css, light and dark), read
+// each time a chart is built; these are the light theme's, for a page without ui.css.
+const LIGHT = { train: '#1f5fa8', trainFaint: 'rgba(31, 95, 168, 0.22)', val: '#d1550f', epochLine: 'rgba(40, 40, 40, 0.35)',
+  epochText: 'rgba(40, 40, 40, 0.75)', axis: '#333', grid: 'rgba(0,0,0,0.08)', pointFill: '#ffffff' };
+let COLORS = LIGHT;
+function themeColors() {
+  const style = typeof document === 'undefined' ? null : getComputedStyle(document.documentElement);
+  const css = (key) => style?.getPropertyValue(`--cl-chart-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).trim();
+  return Object.fromEntries(Object.entries(LIGHT).map(([k, v]) => [k, css(k) || v]));
+}
 const OVERLAY_COLORS = ['#5b3f9a', '#2e8540', '#a8326e', '#6b6b6b', '#8a6d00', '#0f7c8a'];
 
 let uPlotModule = null;
@@ -284,7 +293,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       { label: t('curves.series.step'), value: (u, v) => (v == null ? '–' : String(v)) },
       { label: t('curves.series.batch', { metric }), stroke: COLORS.trainFaint, width: 1, spanGaps: true, points: { show: false }, value: fmt },
       { label: t('curves.series.smoothed', { weight: String(smoothing) }), stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false }, value: fmt },
-      { label: metric, stroke: COLORS.train, width: 1, dash: [2, 2], spanGaps: true, points: { show: true, size: 7, fill: '#ffffff', width: 2 }, value: fmt },
+      { label: metric, stroke: COLORS.train, width: 1, dash: [2, 2], spanGaps: true, points: { show: true, size: 7, fill: COLORS.pointFill, width: 2 }, value: fmt },
       { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 7, fill: COLORS.val }, value: fmt },
       ...model.overlayLabels.map((label, k) => ({
         label,
@@ -306,8 +315,8 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       scales: { x: { time: false }, y },
       series,
       axes: [
-        { label: t('curves.axis.step'), stroke: '#333', grid: { stroke: 'rgba(0,0,0,0.08)' } },
-        { label: metric, stroke: '#333', grid: { stroke: 'rgba(0,0,0,0.08)' }, size: 56 },
+        { label: t('curves.axis.step'), stroke: COLORS.axis, grid: { stroke: COLORS.grid } },
+        { label: metric, stroke: COLORS.axis, grid: { stroke: COLORS.grid }, size: 56 },
       ],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
@@ -323,7 +332,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     const ratio = globalThis.devicePixelRatio || 1;
     ctx.save();
     ctx.strokeStyle = COLORS.epochLine;
-    ctx.fillStyle = 'rgba(40, 40, 40, 0.75)';
+    ctx.fillStyle = COLORS.epochText;
     ctx.lineWidth = 1;
     ctx.setLineDash([2 * ratio, 3 * ratio]);
     ctx.font = `${Math.round(11 * ratio)}px system-ui, sans-serif`;
@@ -381,6 +390,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
   function build() {
     const hidden = plot ? plot.series.map((s) => ({ label: s.label, show: s.show })) : [];
     plot?.destroy();
+    COLORS = themeColors();
     width = Math.floor(container.clientWidth) || width || 600;
     plot = new UPlot(options(), model.columns, container);
     for (const h of hidden) {
@@ -420,6 +430,11 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     })
     : null;
   observer?.observe(container);
+  // A theme change (the page's picker, or the system's) rebuilds the chart in the new colours.
+  const retheme = () => { builtFor = -1; invalidate(); };
+  const systemTheme = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+  globalThis.addEventListener?.('convlab-theme', retheme);
+  systemTheme?.addEventListener?.('change', retheme);
 
   const ready = loadUPlot().then(
     (U) => {
@@ -471,6 +486,8 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       destroyed = true;
       if (frame) cancelAnimationFrame(frame);
       observer?.disconnect();
+      globalThis.removeEventListener?.('convlab-theme', retheme);
+      systemTheme?.removeEventListener?.('change', retheme);
       plot?.destroy();
       plot = null;
       container.classList.remove('cl-curves');
