@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   accuracyRange, createColumns, createCurveModel, createEma, EMA_WEIGHT, emaSmooth, formatValue, lossRange, lowerBound,
-  overlayPoints, setPoint, validLocale, chartFailureNote,
-} from '../../web/ui/curves.mjs';
+  overlayPoints, setPoint,
+} from '../../web/ui/curve_model.mjs';
+import { validLocale, chartFailureNote } from '../../web/ui/curves.mjs';
 
 const close = (a, b, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 
