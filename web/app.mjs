@@ -3,6 +3,7 @@
 // DOM (worker/protocol.mjs names the messages, page/lifecycle.mjs the states).
 import { createStore } from './page/store.mjs';
 import { createController, initialState } from './page/controller.mjs';
+import { BUSY } from './page/lifecycle.mjs';
 import { createClient } from './page/client.mjs';
 import { parseCode } from './page/parse_code.mjs';
 import { presetCode } from './page/presets_code.mjs';
@@ -50,7 +51,7 @@ const rowsStore = await openExperimentsStore().catch(() => memoryExperimentsStor
 controller = createController({ client, store, parse: parseCode, rowsStore });
 
 // The heartbeat watches the worker while a job keeps it busy.
-store.subscribe((s) => client.watch(['training', 'paused', 'stopping', 'evaluating'].includes(s.lifecycle)));
+store.subscribe((s) => client.watch(BUSY.includes(s.lifecycle)));
 
 const actions = { ...controller, setView: (patch) => store.set(patch) };
 for (const mount of PANELS) mount(document, { store, actions });
