@@ -3,25 +3,29 @@
 // output laid out like Keras's. Bad flags and files: one line on stderr, exit code 2.
 import { parseArgs } from 'node:util';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel } from '../web/lib/convlab.mjs';
 import { PRESETS } from '../web/lib/presets.mjs';
 import { StopAtThreshold, EarlyStopping } from '../web/lib/callbacks.mjs';
 import { loadData } from './data.mjs';
+import { BUILTIN_DATASETS, checkModelFits } from '../web/lib/data/load.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
                    [--stop-at-accuracy 0.995] [--early-stopping PATIENCE] [--optimizer adam]
-                   [--learning-rate 0.001] [--seed 1] [--data DIR] [--save runs/lab1]
-  convlab evaluate --load runs/lab1 [--data DIR] [--batch-size 32]
+                   [--learning-rate 0.001] [--seed 1] [--data mnist|PATH] [--save runs/lab1]
+  convlab evaluate --load runs/lab1 [--data mnist|PATH] [--batch-size 32]
   convlab summary  --model lab | --load runs/lab1
   convlab export   --load runs/lab1 | --model lab   --out DIR
 --model is a preset (${Object.keys(PRESETS).join(', ')}) or a Keras JSON file.
---data is a folder with an IDX pair (*-images-idx3-ubyte.gz, as Fashion-MNIST/MNIST) or CIFAR-10
-binary batches; the default is Debian's /usr/share/datasets/fashion-mnist.`;
+--data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
+path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
+.gz), cifar-10-binary.tar.gz, cifar-10-python.tar.gz, data_batch_N.bin / test_batch.bin (or their
+folder), or a folder or .zip of PNG/JPEG images with one sub-folder per class (resized to the
+model's input; 20 % held out as the test set, seeded).`;
 
 class UsageError extends Error {}
 
@@ -129,11 +133,18 @@ async function train(flags) {
   const learningRate = number(flags, 'learning-rate', { min: Number.MIN_VALUE });
   const threshold = number(flags, 'stop-at-accuracy', { min: 0, max: 1 });
   const patience = number(flags, 'early-stopping', { integer: true, min: 0 });
-  const data = await loadData(flags.data);
+  // Image folders are resized to the model's input, so the model's shape is read first.
+  const probe = await createModel(config, { seed });
+  const data = await loadData(flags.data, { imageShape: probe.inputShape });
+  probe.dispose();
   const model = await createModel(config, { seed, inputShape: data.shape });
-  model.checkSampleShape(data.shape, `--data ${flags.data}`);
+  const misfit = checkModelFits(model, data);
+  if (misfit) throw new UsageError(`--data ${flags.data ?? 'fashion-mnist'}: ${misfit.message}`);
   model.compile({ optimizer: flags.optimizer, loss: flags.loss, learningRate });
   const labels = flags.loss === 'categorical_crossentropy' ? data.oneHot('train') : data.train.labels;
+  if (data.skipped?.length) {
+    process.stdout.write(`skipped ${data.skipped.length} file(s): ${data.skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ')}${data.skipped.length > 3 ? '; ...' : ''}\n`);
+  }
 
   const steps = Math.ceil(Math.floor(data.train.count * (1 - validationSplit)) / batchSize);
   const callbacks = [];
@@ -182,7 +193,7 @@ async function evaluate(flags) {
   const { model, training } = await loadRun(flags.load);
   const loss = training.loss ?? 'sparse_categorical_crossentropy';
   model.compile({ optimizer: 'adam', loss });
-  const data = await loadData(flags.data);
+  const data = await loadData(flags.data, { imageShape: model.inputShape });
   if (!data.test) throw new UsageError(`--data: ${data.dir} has no test set`);
   evaluateWithBar(model, data.test.images, loss === 'categorical_crossentropy' ? data.oneHot('test') : data.test.labels, batchSize);
   model.dispose();
@@ -220,11 +231,8 @@ async function main(argv) {
   }
   if (!COMMANDS[command]) throw new UsageError(`unknown command '${command}' (train, evaluate, summary, export)`);
   if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (parsed.values.data && !existsSync(parsed.values.data)) {
-    throw new UsageError(`--data: ${parsed.values.data} does not exist`);
-  }
-  if (parsed.values.data && existsSync(parsed.values.data) && !statSync(parsed.values.data).isDirectory()) {
-    throw new UsageError(`--data: ${parsed.values.data} is not a folder`);
+  if (parsed.values.data && !BUILTIN_DATASETS[parsed.values.data] && !existsSync(parsed.values.data)) {
+    throw new UsageError(`--data: ${parsed.values.data} is neither a built-in dataset (${Object.keys(BUILTIN_DATASETS).join(', ')}) nor a file or folder`);
   }
   await COMMANDS[command](parsed.values);
 }

@@ -1,37 +1,62 @@
-// Datasets for the CLI: a folder with an IDX pair per split (Fashion-MNIST, MNIST) or CIFAR-10
-// binary batches. Images stay bytes (the engine scales them by 1/255).
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Datasets for the CLI: --data NAME (mnist, fashion-mnist) or --data PATH, a file (.npz,
+// cifar-10-binary.tar.gz, cifar-10-python.tar.gz, a zip of class folders) or a folder (an IDX
+// pair or two, CIFAR-10 .bin batches, or one sub-folder of images per class). The readers are
+// web/lib/data's, the same the page's Worker uses; images stay bytes (the engine scales by 1/255).
+import { openAsBlob, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { engine } from '../web/lib/convlab.mjs';
-import { loadIdxPair, loadCifar10, toCategorical } from '../web/lib/datasets.mjs';
+import { toCategorical } from '../web/lib/datasets.mjs';
+import { BUILTIN_DATASETS, DatasetError, loadDataset } from '../web/lib/data/load.mjs';
+import { decodeImage } from './decode_image.mjs';
 
-const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+const IDX_OR_BIN = /(-ubyte(\.gz)?|^(data_batch_\d+|test_batch)\.bin(\.gz)?)$/;
 
-function idxSplit(files, dir, prefix) {
-  const images = files.find((f) => f.startsWith(prefix) && /images-idx3-ubyte(\.gz)?$/.test(f));
-  const labels = files.find((f) => f.startsWith(prefix) && /labels-idx1-ubyte(\.gz)?$/.test(f));
-  return images && labels ? [join(dir, images), join(dir, labels)] : null;
+// Every file under dir (relative paths, for class names) and every folder (so an empty class
+// folder is seen). Hidden files and folders are left out.
+function walk(dir) {
+  const files = [], folders = [];
+  // Deep enough for root/class/image and root/set/class/image; a folder deeper than that
+  // (or a whole home folder passed by mistake) is not walked.
+  const visit = (at, depth) => {
+    for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) {
+        if (depth >= 2) continue;
+        folders.push(relative(dir, path));
+        visit(path, depth + 1);
+      } else if (entry.isFile()) {
+        files.push({ abs: path, path: relative(dir, path) });
+      }
+    }
+  };
+  visit(dir, 0);
+  return { files, folders };
 }
 
-export async function loadData(dir = FASHION_MNIST) {
-  const files = readdirSync(dir).sort();
-  const e = await engine();
-  let train, test, shape, classes = 10;
-  const trainIdx = idxSplit(files, dir, 'train');
-  if (trainIdx) {
-    train = await loadIdxPair(e, ...trainIdx);
-    const testIdx = idxSplit(files, dir, 't10k') ?? idxSplit(files, dir, 'test');
-    test = testIdx ? await loadIdxPair(e, ...testIdx) : null;
-    shape = [train.rows, train.cols, 1];
-  } else if (files.some((f) => /^data_batch_\d+\.bin$/.test(f))) {
-    train = await loadCifar10(files.filter((f) => /^data_batch_\d+\.bin$/.test(f)).map((f) => join(dir, f)));
-    test = files.includes('test_batch.bin') ? await loadCifar10([join(dir, 'test_batch.bin')]) : null;
-    shape = [32, 32, 3];
-  } else {
-    throw new Error(`--data: ${dir} holds neither an IDX pair (train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz) nor CIFAR-10 batches (data_batch_N.bin)`);
+async function sources(path) {
+  if (statSync(path).isDirectory()) {
+    const { files, folders } = walk(path);
+    // An IDX/CIFAR folder: its top-level data files only (a README beside them is fine).
+    const data = files.filter((f) => !f.path.includes('/') && IDX_OR_BIN.test(f.path));
+    const chosen = data.length ? data : files;
+    if (chosen.length === 0) throw new DatasetError(`${path}: the folder is empty`, { file: path, code: 'dataset.none' });
+    return {
+      files: await Promise.all(chosen.map(async (f) => ({ name: f.path.split('/').pop(), path: f.path, blob: await openAsBlob(f.abs) }))),
+      folders: data.length ? [] : folders,
+    };
   }
+  return { files: [{ name: path.split('/').pop(), path: path.split('/').pop(), blob: await openAsBlob(path) }] };
+}
+
+// spec: undefined (Fashion-MNIST), a built-in name or a path. imageShape: the model's input,
+// which image folders are resized to.
+export async function loadData(spec = 'fashion-mnist', { imageShape, maxBytes } = {}) {
+  const e = await engine();
+  const source = BUILTIN_DATASETS[spec] ? { name: spec } : await sources(spec);
+  const data = await loadDataset(e, source, { imageShape, maxBytes, decodeImage });
   return {
-    dir, shape, train, test,
-    oneHot: (split) => toCategorical(split === 'test' ? test.labels : train.labels, classes),
+    ...data, dir: spec,
+    oneHot: (split) => toCategorical(split === 'test' ? data.test.labels : data.train.labels, data.classes.length),
   };
 }

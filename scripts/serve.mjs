@@ -1,8 +1,8 @@
 // A small static server for web/ (no dependencies): correct MIME types for .mjs and .wasm, the
 // Fashion-MNIST .gz files from Debian's dataset-fashion-mnist under /data/fashion-mnist/, and,
-// with --isolate, the COOP/COEP headers that make a page cross-origin isolated (needed for
+// (unless --no-isolate) the COOP/COEP headers that make a page cross-origin isolated (needed for
 // SharedArrayBuffer, hence for the threaded build).
-//   node scripts/serve.mjs [--port 8080] [--isolate]
+//   node scripts/serve.mjs [--port 8080] [--no-isolate]
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -66,7 +66,10 @@ export function startServer({ port = 8080, host = '127.0.0.1', mounts = DEFAULT_
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: process.env.PORT ?? '8080' }, isolate: { type: 'boolean', default: false } } });
+  // Cross-origin isolated by default (issue 17: threads for everyone); --no-isolate serves the
+  // page as a header-less static host would. --isolate is kept for old scripts.
+  const { values } = parseArgs({ options: { port: { type: 'string', default: process.env.PORT ?? '8080' }, isolate: { type: 'boolean', default: true }, 'no-isolate': { type: 'boolean', default: false } } });
+  values.isolate = !values['no-isolate'];
   const server = await startServer({ port: Number(values.port), isolate: values.isolate });
   console.log(`convlab: serving on http://localhost:${server.address().port}/${values.isolate ? ' (cross-origin isolated)' : ''}`);
 }

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nlohmann-json3-dev dataset-fashion-mnist chromium"
 # Reliability checks (issue 8): clang + libFuzzer for the fuzz harnesses in tests/fuzz/.
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev"
+# CJK fonts, so the Korean and Japanese screenshots (tests/e2e/languages.e2e.test.mjs) are not tofu.
+PACKAGES="$PACKAGES fonts-noto-cjk"
 
 missing=""
 for p in $PACKAGES; do

@@ -12,3 +12,6 @@ fi
 mkdir -p web/vendor
 cp "$src/uPlot.esm.js" "$src/uPlot.min.css" web/vendor/
 cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE
+# fflate (zip for .npz files and image-folder zips): its browser ES module, as-is.
+cp node_modules/fflate/esm/browser.js web/vendor/fflate.mjs
+cp node_modules/fflate/LICENSE web/vendor/fflate.LICENSE

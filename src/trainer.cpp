@@ -5,10 +5,32 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "model/keras_config.hpp"
 #include "model/summary.hpp"
 
 namespace convlab {
+
+namespace {
+
+// The sample-weighted mean of batch_stats(start, m) over consecutive batches of n samples: how
+// Keras's evaluate() averages its batches.
+template <class BatchFn>
+BatchStats mean_over_batches(std::size_t n, std::size_t batch_size, BatchFn batch_stats) {
+  BatchStats total;
+  for (std::size_t start = 0; start < n; start += batch_size) {
+    const std::size_t m = std::min(batch_size, n - start);
+    const BatchStats b = batch_stats(start, m);
+    total.loss += b.loss * m;
+    total.accuracy += b.accuracy * m;
+  }
+  total.size = n;
+  total.loss /= n;
+  total.accuracy /= n;
+  return total;
+}
+
+}  // namespace
 
 Trainer::Trainer(const std::string& model_json, uint32_t seed, const Shape& default_input_shape)
     : rng_(seed) {
@@ -151,17 +173,9 @@ BatchStats Trainer::evaluate(const float* x, const float* y, std::size_t n, std:
     throw Error("evaluate: expected targets for " + std::to_string(n) + " samples, got " +
                 std::to_string(y_size) + " values");
   const std::size_t width = y_size / n, sample = shape_size(model_->input_shape());
-  BatchStats total;
-  for (std::size_t start = 0; start < n; start += batch_size) {
-    const std::size_t m = std::min(batch_size, n - start);
-    const BatchStats b = test_on_batch(x + start * sample, y + start * width, m, m * width);
-    total.loss += b.loss * m;
-    total.accuracy += b.accuracy * m;
-  }
-  total.size = n;
-  total.loss /= n;
-  total.accuracy /= n;
-  return total;
+  return mean_over_batches(n, batch_size, [&](std::size_t start, std::size_t m) {
+    return test_on_batch(x + start * sample, y + start * width, m, m * width);
+  });
 }
 
 const Tensor& Trainer::predict(const float* x, std::size_t n) {
@@ -178,12 +192,35 @@ const Tensor& Trainer::layer_output(const float* x, std::size_t n, std::size_t l
   return model_->forward(x_, Mode::inference, layer);
 }
 
+// Every target is checked when the data arrives, so a label the model cannot output is found
+// before the first batch and not when a shuffle happens to reach it.
+void Trainer::check_targets(const std::string& slot, const Dataset& data) const {
+  const std::size_t classes = shape_size(model_->output_shape());
+  const bool sparse = loss_ == LossKind::sparse_categorical_crossentropy;
+  const std::size_t width = sparse ? 1 : classes;
+  if (data.target_width() != width)
+    throw Error("data '" + slot + "': the targets have width " +
+                std::to_string(data.target_width()) + " but " + loss_name(loss_) + " needs " +
+                std::to_string(width) +
+                (sparse ? " (one integer label per sample)" : " (one-hot rows)"));
+  if (!sparse) return;
+  const std::vector<float>& labels = data.targets();
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const float v = labels[i];
+    if (!std::isfinite(v) || v != std::floor(v) || v < 0.0f || v >= float(classes))
+      throw Error("data '" + slot + "': label " + format_number(v) + " at sample " +
+                  std::to_string(i) + " is outside [0, " + std::to_string(classes) +
+                  "): the model's last layer has " + std::to_string(classes) + " units");
+  }
+}
+
 void Trainer::set_data(const std::string& slot, Dataset data) {
   const std::size_t sample = shape_size(model_->input_shape());
   if (data.sample_size() != sample)
     throw Error("data '" + slot + "': samples have " + std::to_string(data.sample_size()) +
                 " values but the model's input " + keras_shape(model_->input_shape()) + " needs " +
                 std::to_string(sample));
+  if (compiled_) check_targets(slot, data);
   data_[slot] = std::move(data);
   if (slot == "train") epoch_ = -1, cursor_ = 0, order_.clear();
 }
@@ -191,12 +228,19 @@ void Trainer::set_data(const std::string& slot, Dataset data) {
 BatchStats Trainer::evaluate_data(const std::string& slot, std::size_t batch_size) {
   auto it = data_.find(slot);
   if (it == data_.end()) throw Error("evaluate: no dataset named '" + slot + "' was loaded");
+  require_compiled();
+  if (batch_size == 0) throw Error("evaluate: batch_size must be at least 1");
   const Dataset& d = it->second;
-  std::vector<uint32_t> all(d.size());
-  for (uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-  std::vector<float> x(d.size() * d.sample_size()), y(d.size() * d.target_width());
-  d.gather(all.data(), all.size(), x.data(), y.data());
-  return evaluate(x.data(), y.data(), d.size(), y.size(), batch_size);
+  // Gathered one batch at a time, as evaluate() walks them (same batches, same sums): the whole
+  // split as floats would be 4 bytes a pixel, 123 MB for CIFAR-10's test set.
+  const std::size_t n = d.size(), width = d.target_width();
+  std::vector<uint32_t> indices(std::min(batch_size, n));
+  std::vector<float> x(indices.size() * d.sample_size()), y(indices.size() * width);
+  return mean_over_batches(n, batch_size, [&](std::size_t start, std::size_t m) {
+    for (std::size_t i = 0; i < m; ++i) indices[i] = uint32_t(start + i);
+    d.gather(indices.data(), m, x.data(), y.data());
+    return test_on_batch(x.data(), y.data(), m, m * width);
+  });
 }
 
 void Trainer::start_training(std::size_t batch_size, bool shuffle) {
@@ -262,144 +306,6 @@ void Trainer::set_weights(const std::vector<float>& values) {
     std::copy_n(values.data() + offset, w.value->size(), w.value->data());
     offset += w.value->size();
   }
-}
-
-std::string Trainer::weights_manifest() {
-  Json list = Json::array();
-  for (std::size_t i = 0; i < model_->size(); ++i) {
-    Layer& layer = model_->layer(i);
-    auto add = [&](const std::string& name, const Tensor& t) {
-      list.push_back({{"name", layer.name() + "/" + name}, {"shape", t.shape()}});
-    };
-    for (auto& p : layer.params()) add(p.name, *p.value);
-    for (auto& w : layer.non_trainable_weights()) add(w.name, *w.value);
-  }
-  return list.dump();
-}
-
-namespace {
-
-// "sequential/conv2d/kernel:0" -> "conv2d/kernel": the last two path parts, no ":0".
-std::string weight_key(std::string name) {
-  const auto colon = name.rfind(':');
-  if (colon != std::string::npos && colon > name.rfind('/')) name.resize(colon);
-  const auto last = name.rfind('/');
-  if (last == std::string::npos || last == 0) return name;
-  const auto before = name.rfind('/', last - 1);
-  return before == std::string::npos ? name : name.substr(before + 1);
-}
-
-std::string dims(const Shape& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
-
-// A short rendering of a JSON value for messages (a hostile file may hold megabytes).
-std::string brief(const Json& j) {
-  std::string s = j.dump();
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
-
-}  // namespace
-
-void Trainer::load_weights(const std::string& manifest_json, const uint8_t* bytes,
-                           std::size_t size) {
-  const std::string where = "weights manifest";
-  const Json root = parse_json(manifest_json, where);
-  const Json* groups = &root;
-  if (root.is_object()) {
-    if (!root.contains("weightsManifest"))
-      throw Error(where + ": model.json has no 'weightsManifest' field");
-    groups = &root["weightsManifest"];
-  }
-  if (!groups->is_array())
-    throw Error(where + ": 'weightsManifest' must be a list of {paths, weights}, got " +
-                brief(*groups));
-
-  // The model's weights by key, in Keras order.
-  struct Slot {
-    std::string name;
-    Tensor* value;
-    bool given = false;
-  };
-  std::vector<Slot> slots;
-  std::map<std::string, std::size_t> by_key;
-  for (std::size_t i = 0; i < model_->size(); ++i) {
-    Layer& layer = model_->layer(i);
-    auto add = [&](const std::string& name, Tensor* t) {
-      by_key[layer.name() + "/" + name] = slots.size();
-      slots.push_back({layer.name() + "/" + name, t});
-    };
-    for (auto& p : layer.params()) add(p.name, p.value);
-    for (auto& w : layer.non_trainable_weights()) add(w.name, w.value);
-  }
-
-  std::string files;       // for messages: "weights.bin" or "group1-shard1of2, group1-shard2of2"
-  std::size_t offset = 0;  // in floats; bounded by the model's size, since every entry matches
-  std::vector<std::pair<std::size_t, std::size_t>> placed;  // (slot, offset)
-  for (std::size_t g = 0; g < groups->size(); ++g) {
-    const Json& group = (*groups)[g];
-    const std::string at = where + " group " + std::to_string(g);
-    if (!group.is_object() || !group.contains("weights") || !group["weights"].is_array())
-      throw Error(at + ": expected {\"paths\": [...], \"weights\": [...]}, got " + brief(group));
-    if (group.contains("paths")) {
-      if (!group["paths"].is_array()) throw Error(at + ": 'paths' must be a list of file names");
-      for (auto& p : group["paths"]) {
-        if (!p.is_string()) throw Error(at + ": 'paths' must be a list of file names");
-        files += (files.empty() ? "" : ", ") + p.get<std::string>();
-      }
-    }
-    for (auto& w : group["weights"]) {
-      if (!w.is_object() || !w.contains("name") || !w["name"].is_string())
-        throw Error(at + ": every weight needs a string 'name', got " + brief(w));
-      const std::string name = w["name"];
-      const std::string what = where + ": weight '" + name + "'";
-      if (w.contains("dtype") && w["dtype"] != "float32")
-        throw Error(what + " has dtype " + brief(w["dtype"]) + " (only float32 is supported)");
-      if (w.contains("quantization") && !w["quantization"].is_null())
-        throw Error(what + " is quantized (not supported)");
-      auto it = by_key.find(name);
-      if (it == by_key.end()) it = by_key.find(weight_key(name));
-      if (it == by_key.end()) {
-        std::string known;
-        for (auto& s : slots) known += (known.empty() ? "" : ", ") + s.name;
-        throw Error(what + " is not in the model (its weights: " + known + ")");
-      }
-      Slot& slot = slots[it->second];
-      if (slot.given) throw Error(what + ": " + slot.name + " is given twice");
-      if (!w.contains("shape") || !w["shape"].is_array())
-        throw Error(what + ": 'shape' must be a list of sizes");
-      const Shape want(slot.value->shape().begin(), slot.value->shape().end());
-      bool same = w["shape"].size() == want.size();
-      for (std::size_t d = 0; same && d < want.size(); ++d)
-        same = w["shape"][d].is_number_unsigned() && w["shape"][d].get<uint64_t>() == want[d];
-      if (!same)
-        throw Error(what + " has shape " + brief(w["shape"]) + " but the model's " + slot.name +
-                    " is " + dims(want));
-      slot.given = true;
-      placed.emplace_back(it->second, offset);
-      offset += slot.value->size();
-    }
-  }
-  for (auto& s : slots)
-    if (!s.given) throw Error(where + ": the model's weight '" + s.name + "' is missing");
-  if (files.empty()) files = "weights data";
-  if (size != offset * sizeof(float))
-    throw Error(files + ": " + std::to_string(size) + " bytes but the manifest describes " +
-                std::to_string(offset) + " float32 values (" +
-                std::to_string(offset * sizeof(float)) + " bytes)");
-  // Copy out first (bytes need not be aligned for float), check, then commit all at once.
-  std::vector<float> values(offset);
-  if (offset) std::memcpy(values.data(), bytes, size);
-  for (auto& [slot, start] : placed)
-    for (std::size_t i = 0; i < slots[slot].value->size(); ++i)
-      if (!std::isfinite(values[start + i]))
-        throw Error(files + ": weight '" + slots[slot].name + "' holds " +
-                    (std::isnan(values[start + i]) ? "NaN" : "an infinite value") + " at index " +
-                    std::to_string(i));
-  for (auto& [slot, start] : placed)
-    std::copy_n(values.data() + start, slots[slot].value->size(), slots[slot].value->data());
 }
 
 float Trainer::learning_rate() const {

@@ -88,6 +88,7 @@ class Trainer {
   void stage(const float* x, const float* y, std::size_t n, std::size_t y_size);
   BatchStats run_batch(Mode mode, std::size_t n);
   void require_compiled() const;
+  void check_targets(const std::string& slot, const Dataset& data) const;
 
   Rng rng_;
   std::unique_ptr<Sequential> model_;

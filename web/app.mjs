@@ -3,12 +3,14 @@
 // DOM (worker/protocol.mjs names the messages, page/lifecycle.mjs the states).
 import { createStore } from './page/store.mjs';
 import { createController, initialState } from './page/controller.mjs';
+import { BUSY } from './page/lifecycle.mjs';
 import { createClient } from './page/client.mjs';
 import { parseCode } from './page/parse_code.mjs';
 import { presetCode } from './page/presets_code.mjs';
 import { openExperimentsStore, memoryExperimentsStore } from './page/experiments_store.mjs';
 import { DEFAULTS } from './lib/settings.mjs';
-import { t, localize } from './lib/i18n.mjs';
+import { t, localize, setLanguage } from './lib/i18n.mjs';
+import { pageLanguage, applyTheme, mountPrefsPanel } from './ui/prefs_panel.mjs';
 import { PRESETS } from './lib/presets.mjs';
 import { configFromHash } from './embed/config.mjs';
 import { mountStatusPanel } from './ui/status_panel.mjs';
@@ -28,9 +30,12 @@ const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPane
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
-const { model: initialModel, images, filter, hide, show, autostart, compact, ...settings } = embed.config;
+const { model: initialModel, images, filter, hide, show, autostart, compact, lang, ...settings } = embed.config;
 
+setLanguage(pageLanguage(window, lang));
+applyTheme(document);
 localize(document);
+mountPrefsPanel(document);
 document.title = t('page.title');
 if (images?.length) document.getElementById('map-images').value = images.join(', ');
 if (filter !== undefined) document.getElementById('map-filter').value = String(filter);
@@ -47,7 +52,7 @@ const rowsStore = await openExperimentsStore().catch(() => memoryExperimentsStor
 controller = createController({ client, store, parse: parseCode, rowsStore });
 
 // The heartbeat watches the worker while a job keeps it busy.
-store.subscribe((s) => client.watch(['training', 'paused', 'stopping', 'evaluating'].includes(s.lifecycle)));
+store.subscribe((s) => client.watch(BUSY.includes(s.lifecycle)));
 
 const actions = { ...controller, setView: (patch) => store.set(patch) };
 for (const mount of PANELS) mount(document, { store, actions });

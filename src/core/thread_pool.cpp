@@ -78,10 +78,14 @@ class Pool {
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     if (!helper_.joinable()) helper_ = std::thread([this] { helper_loop(); });
     g_pool_jobs.fetch_add(1, std::memory_order_relaxed);
+    // Close the last job first: a helper that read the new n_ (release/acquire below) can then
+    // no longer claim a chunk of the old job and run it with the new fn_ (a race TSan found).
+    const uint64_t closed = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    state_.store((closed << 32) | kNoChunk, std::memory_order_seq_cst);
     fn_ = fn, ctx_ = ctx;
-    n_.store(n, std::memory_order_relaxed);
+    n_.store(n, std::memory_order_release);
     done_.store(0, std::memory_order_relaxed);
-    const uint64_t job = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    const uint64_t job = closed + 1;
     state_.store(job << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, n_
     // seq_cst pairs with the helper's store of sleeping_ before it re-checks state_: either we
     // see it asleep and notify (under the mutex, so the wake cannot slip in before its wait), or
@@ -109,7 +113,7 @@ class Pool {
 
  private:
   void work(uint64_t job) {
-    const int n = n_.load(std::memory_order_relaxed);
+    const int n = n_.load(std::memory_order_acquire);
     for (uint64_t s = state_.load(std::memory_order_acquire);;) {
       if ((s >> 32) != job || int(uint32_t(s)) >= n) return;
       if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel,
@@ -163,6 +167,8 @@ class Pool {
 #else
   static constexpr int kSpins = 4000;
 #endif
+
+  static constexpr uint64_t kNoChunk = 0x7fffffff;  // a closed job: every claim sees it taken
 
   std::atomic<bool> busy_{false};
   std::atomic<uint64_t> state_{0};

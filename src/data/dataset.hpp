@@ -22,6 +22,7 @@ class Dataset {
   std::size_t size() const { return count_; }
   std::size_t sample_size() const { return sample_size_; }
   std::size_t target_width() const { return target_width_; }
+  const std::vector<float>& targets() const { return targets_; }
 
   // Copies samples indices[0..n) into x (n * sample_size) and their targets into y.
   void gather(const uint32_t* indices, std::size_t n, float* x, float* y) const;

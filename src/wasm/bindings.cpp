@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "data/idx.hpp"
+#include "data/npy.hpp"
 #include "trainer.hpp"
 
 using emscripten::val;
@@ -132,6 +133,25 @@ val idx_labels(const TypedArray& bytes, const std::string& file) {
   });
 }
 
+// prefix: the file's first bytes (at least its header); the data stays in JS, read in place.
+val npy_header(const TypedArray& prefix, double file_size, const std::string& file) {
+  return guard([&] {
+    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(prefix);
+    const NpyHeader h = parse_npy_header(data.data(), data.size(), std::size_t(file_size), file);
+    val shape = val::array();
+    for (std::size_t d : h.shape) shape.call<void>("push", double(d));
+    val out = val::object();
+    out.set("descr", h.descr);
+    out.set("kind", std::string(1, h.kind));
+    out.set("itemSize", double(h.item_size));
+    out.set("bigEndian", h.big_endian);
+    out.set("shape", shape);
+    out.set("count", double(h.count));
+    out.set("dataOffset", double(h.data_offset));
+    return out;
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convlab) {
@@ -204,5 +224,6 @@ EMSCRIPTEN_BINDINGS(convlab) {
 
   function("parseIdxImages", &idx_images);
   function("parseIdxLabels", &idx_labels);
+  function("parseNpyHeader", &npy_header);
   function("heapSize", optional_override([] { return double(emscripten_get_heap_size()); }));
 }

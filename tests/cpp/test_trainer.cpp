@@ -191,3 +191,42 @@ TEST_CASE("the lab CNN learns real Fashion-MNIST: loss falls, accuracy far above
   CHECK(test.accuracy > 0.6);  // chance is 0.1
   CHECK(test.size == 1000);
 }
+
+TEST_CASE("set_data checks every target against the compiled loss and the output units") {
+  Trainer t(kSmall, 1);
+  Toy d = toy_data(40, 2);
+  d.y[37] = 4;  // the model has 4 output units: valid labels are 0..3
+  // Before compile the loss is unknown: nothing to check yet.
+  CHECK_NOTHROW(t.set_data("train", Dataset::from_floats(d.x, d.y, 40, 36, 1)));
+  t.compile("adam", "sparse_categorical_crossentropy");
+  CHECK(error_of([&] { t.set_data("train", Dataset::from_floats(d.x, d.y, 40, 36, 1)); }) ==
+        "data 'train': label 4 at sample 37 is outside [0, 4): the model's last layer has 4 "
+        "units");
+  d.y[37] = 1.5f;
+  CHECK(error_of([&] {
+          t.set_data("validation", Dataset::from_floats(d.x, d.y, 40, 36, 1));
+        }).find("label 1.5 at sample 37") != std::string::npos);
+  d.y[37] = 3;
+  CHECK_NOTHROW(t.set_data("train", Dataset::from_floats(d.x, d.y, 40, 36, 1)));
+  t.compile("adam", "categorical_crossentropy");
+  CHECK(error_of([&] { t.set_data("train", Dataset::from_floats(d.x, d.y, 40, 36, 1)); }) ==
+        "data 'train': the targets have width 1 but categorical_crossentropy needs 4 (one-hot "
+        "rows)");
+}
+
+TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the whole split") {
+  Trainer t(kSmall, 3);
+  t.compile("adam", "sparse_categorical_crossentropy");
+  const Toy d = toy_data(37, 5);  // 37: the last batch of 8 is short
+  std::vector<uint8_t> bytes(d.x.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(d.x[i] * 255.0f);
+  std::vector<float> scaled(bytes.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) scaled[i] = float(bytes[i]) / 255.0f;
+  t.set_data("held", Dataset::from_bytes(bytes, d.y, 37, 36, 1));
+  const BatchStats whole = t.evaluate(scaled.data(), d.y.data(), 37, 37, 8);
+  const BatchStats batched = t.evaluate_data("held", 8);
+  CHECK(batched.loss == whole.loss);
+  CHECK(batched.accuracy == whole.accuracy);
+  CHECK(batched.size == 37);
+  CHECK(error_of([&] { t.evaluate_data("held", 0); }) == "evaluate: batch_size must be at least 1");
+}

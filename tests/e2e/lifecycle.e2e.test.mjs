@@ -4,7 +4,8 @@
 // lesson page of another origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { writeFile, mkdtemp, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
@@ -129,6 +130,11 @@ ${SINGLE_CONV.replace('epochs=1', 'epochs=4, callbacks=[callbacks]')}`;
   const row = (await rows()).at(-1);
   assert.equal(row.epochs, 1);
   assert.match(await page.textContent('#log'), /^Reached 30% accuracy so cancelling training!$/m);
+  // For the README (git-ignored build output, like page.e2e's): the log and the table of runs.
+  const shots = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
+  await mkdir(shots, { recursive: true });
+  await page.locator('#train-panel').screenshot({ path: `${shots}training-log.png` });
+  await page.locator('#experiments-panel').screenshot({ path: `${shots}experiments.png` });
 });
 
 test('a model the engine refuses keeps Train disabled and starts no run', async () => {

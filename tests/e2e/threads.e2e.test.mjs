@@ -49,3 +49,19 @@ test('not isolated: the same page gets the one-thread build', async () => {
   assert.equal(result.auto.threads, 1);
   assert.deepEqual(result.auto.losses, result.one.losses);
 });
+
+test('the trainer page says how many threads it got, and why only one, and trains either way', async () => {
+  for (const [server, expected] of [[isolated, /Engine: 2 threads\.$/], [plain, /Engine: 1 thread: the page is not cross-origin isolated\.$/]]) {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => /Ready:/.test(document.getElementById('status').textContent), null, { timeout: 90_000 });
+    assert.match(await page.textContent('#status'), expected);
+    await page.fill('#samples', '320');
+    await page.fill('#epochs', '1');
+    const before = await page.evaluate(() => window.convlab.runs.length);
+    await page.click('#train');
+    await page.waitForFunction((n) => window.convlab.runs.length === n + 1 && window.convlab.state === 'ready', before, { timeout: 90_000 });
+    assert.equal(await page.evaluate(() => window.convlab.debug.runs().at(-1).ending), 'finished');
+    await page.close();
+  }
+});

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { PRESETS } from '../../web/lib/presets.mjs';
 import { createModel } from '../../web/lib/convlab.mjs';
 import { toTfjsArtifacts } from '../../web/lib/tfjs_format.mjs';
+import { npy } from '../js/data_fixtures.mjs';
 
 const root = new URL('./corpus/', import.meta.url);
 const write = (harness, name, data) => {
@@ -28,6 +29,14 @@ for (const count of [1, 2]) {
 }
 const tiny = Buffer.from([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 9, 8, 7, 6]);
 write('idx', 'images-2x2', Buffer.concat([Buffer.from([1]), tiny]));
+
+// .npy: what np.save writes for the arrays of a Keras .npz (and a few valid odd ones).
+write('npy', 'u1-images', npy('|u1', [2, 3, 3], new Array(18).fill(0).map((_, i) => i)));
+write('npy', 'f4-images', npy('<f4', [2, 2], [0, 0.5, 1, 0.25]));
+write('npy', 'i8-labels', npy('<i8', [3], [3, 1, 4]));
+write('npy', 'scalar', npy('|u1', [], [7]));
+write('npy', 'fortran', npy('|u1', [2, 3], new Array(6).fill(0), { fortran: true }));
+write('npy', 'v2', npy('|u1', [4], [1, 2, 3, 4], { version: 2 }));
 
 // Keras configs: presets as written (terse) and as Keras's to_json() (what the app saves).
 for (const [name, config] of Object.entries(PRESETS)) {

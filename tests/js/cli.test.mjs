@@ -87,8 +87,8 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
     [['train', '--model', 'lab', '--bogus'], "convlab: unknown option '--bogus' (see convlab --help)\n"],
     [['fly'], "convlab: unknown command 'fly' (train, evaluate, summary, export)\n"],
     [['evaluate', '--load', join(dir, 'missing')], /^convlab: --load: .*model\.json does not exist\n$/],
-    [['train', '--model', 'lab', '--data', '/nonexistent'], 'convlab: --data: /nonexistent does not exist\n'],
-    [['train', '--model', 'lab', '--data', tmpdir()], /^convlab: --data: .* holds neither an IDX pair/],
+    [['train', '--model', 'lab', '--data', '/nonexistent'], 'convlab: --data: /nonexistent is neither a built-in dataset (mnist, fashion-mnist) nor a file or folder\n'],
+    [['train', '--model', 'lab', '--data', await mkdtemp(join(tmpdir(), 'convlab-empty-'))], /^convlab: .*convlab-empty-\w+: the folder is empty\n$/],
   ];
   for (const [args, expected] of cases) {
     const r = await run(...args);
@@ -104,8 +104,8 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
   await writeFile(join(cifar, 'data_batch_1.bin'), Buffer.concat(Array.from({ length: 49 }, () => Buffer.from(record))));
   const c = await run('train', '--model', 'lab', '--data', cifar);
   assert.equal(c.code, 2);
-  assert.equal(c.stderr, `convlab: --data ${cifar}: the images are 32x32x3 but the model's input is (None, 28, 28, 1); ` +
-    'use a model built for 32x32x3 images (input_shape=(32, 32, 3))\n');
+  assert.equal(c.stderr, `convlab: --data ${cifar}: this model takes 28×28×1 images; CIFAR-10 is 32×32×3: ` +
+    'choose a dataset of 28×28×1 images or change input_shape to (32, 32, 3)\n');
   await writeFile(join(dir, 'broken.json'), '{"layers": [');
   const r = await run('summary', '--model', join(dir, 'broken.json'));
   assert.equal(r.code, 2);

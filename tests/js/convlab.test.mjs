@@ -126,7 +126,7 @@ test('bad arguments give clear errors and leave the model usable', async () => {
   const bad = Float32Array.from(labels.subarray(0, 64));
   bad[40] = 11;
   await assert.rejects(model.fit(images.subarray(0, 64 * 784), bad, { epochs: 1, shuffle: false }),
-    /^Error: epoch 1, batch 2: labels: label 11 at index 8 is outside \[0, 10\)/);
+    /^Error: data 'train': label 11 at sample 40 is outside \[0, 10\): the model's last layer has 10 units$/);  // before any batch
   assert.throws(() => model.compile({ metrics: ['mse'] }), /unsupported metric 'mse'/);
   const h = await model.fit(images.subarray(0, 64 * 784), labels.subarray(0, 64));
   assert.ok(Number.isFinite(h.history.loss[0]));

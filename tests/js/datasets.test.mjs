@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadEngine } from '../../web/lib/engine.mjs';
 import {
-  loadIdxPair, loadFashionMnist, parseCifar10, loadCifar10, toCategorical, CIFAR10_CLASSES,
+  loadIdxPair, loadFashionMnist, parseCifar10, toCategorical, CIFAR10_CLASSES,
 } from '../../web/lib/datasets.mjs';
 
 const engine = await loadEngine();
@@ -145,25 +145,6 @@ test('bad CIFAR-10 batches are reported with their names', async () => {
   const tar = new Uint8Array(1024);
   tar.set(Buffer.from('ustar'), 257);
   assert.throws(() => parseCifar10(tar, 'cifar-10-binary.tar'), { message: /; it is a tar archive: extract/ });
-  await assert.rejects(loadCifar10([]), { message: /^loadCifar10: give one or more CIFAR-10 batch files/ });
-  await assert.rejects(loadCifar10([await put('data_batch_9.bin', new Uint8Array(100))]),
-    { message: 'data_batch_9.bin: 100 bytes is not a whole number of 3073-byte CIFAR-10 records' });
-});
-
-test('loadCifar10 concatenates batches in order and reads gzipped ones', async () => {
-  const first = await put('data_batch_1.bin', cifarBatch([5, 6]));
-  const second = await put('data_batch_2.bin.gz', gzipSync(cifarBatch([7, 8, 9])));
-  const data = await loadCifar10([first, second]);
-  assert.equal(data.count, 5);
-  assert.deepEqual(Array.from(data.labels), [5, 6, 7, 8, 9]);
-  assert.equal(data.images.length, 5 * 3072);
-  const one = parseCifar10(cifarBatch([5, 6]));
-  const two = parseCifar10(cifarBatch([7, 8, 9]));
-  assert.deepEqual(data.images.subarray(0, 2 * 3072), one.images);
-  assert.deepEqual(data.images.subarray(2 * 3072), two.images);
-  const single = await loadCifar10(first);
-  assert.deepEqual(Array.from(single.labels), [5, 6]);
-  assert.equal(single.channels, 3);
 });
 
 test('toCategorical writes one-hot rows as Keras to_categorical', () => {

@@ -86,7 +86,11 @@ test('the service worker caches every file the page and its Worker load', async 
   await walk(WEB);
   // Not needed offline: the example pages (they embed what is listed), licences, the worker
   // itself, and the Node-only threaded build (CommonJS).
-  const needed = files.filter((f) => !f.startsWith('examples/') && !/LICENSE|^sw\.js$|^wasm\/(convlab-mt-node\.|package\.json)/.test(f));
+  // The datasets' .gz files are in the DATA list, made from the folder names.
+  const needed = files.filter((f) => !f.startsWith('examples/') && !/LICENSE|^sw\.js$|^wasm\/(convlab-mt-node\.|package\.json)|^data\//.test(f));
+  for (const dir of new Set(files.filter((f) => f.startsWith('data/')).map((f) => f.slice(0, f.lastIndexOf('/') + 1)))) {
+    assert.ok(sw.includes(`'${dir}'`), `sw.js caches ${dir}`);
+  }
   assert.deepEqual(needed.filter((f) => !listed.has(f)), []);
   assert.deepEqual([...listed].filter((f) => f !== './' && !files.includes(f)), [], 'listed files exist');
 });

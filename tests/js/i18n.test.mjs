@@ -107,3 +107,68 @@ test('the check above finds hard-coded text', () => {
   assert.ok(WORDS.test(withoutInterpolations(m[1])));
   assert.ok(!WORDS.test(withoutInterpolations("`${a} (${b ? `${c} · ` : ''})`")));
 });
+
+// Korean and Japanese: the same keys as English (none missing, none extra) and, per key, the
+// same placeholders, so {layer} or {epoch} is never lost or misspelt in a translation.
+const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+for (const code of ['ko', 'ja']) {
+  test(`the ${code} catalog has every key of en, the same placeholders, and no extra keys`, async () => {
+    const catalog = (await import(`../../web/i18n/${code}.mjs`)).default;
+    assert.deepEqual(Object.keys(catalog).filter((k) => !(k in en)), [], 'extra keys');
+    assert.deepEqual(Object.keys(en).filter((k) => !(k in catalog)), [], 'missing keys');
+    for (const key of Object.keys(en)) {
+      assert.equal(typeof catalog[key], 'string', key);
+      assert.ok(catalog[key].trim(), `${code}: ${key} is empty`);
+      assert.deepEqual(placeholders(catalog[key]), placeholders(en[key]), `${code}: ${key}`);
+    }
+  });
+}
+
+test('the check above finds a dropped or renamed placeholder', () => {
+  assert.notDeepEqual(placeholders('{layer} 출력, 필터 {filtre}'), placeholders(en['maps.grid.cell']));
+});
+
+test('a translation is really used, and its texts are translated, not copied', async () => {
+  const { setLanguage, language } = await import('../../web/lib/i18n.mjs');
+  try {
+    for (const [code, word] of [['ko', /[가-힣]/], ['ja', /[ぁ-んァ-ヶ一-龯]/]]) {
+      assert.equal(setLanguage(code), code);
+      assert.match(t('train.train'), word);
+      assert.match(t('model.atLine', { line: 4, message: 'x' }), /4/);
+      // Keras's texts and codes stay as Keras spells them.
+      assert.match(t('maps.filter'), /CONVOLUTION_NUMBER/);
+      const catalog = (await import(`../../web/i18n/${code}.mjs`)).default;
+      const copied = Object.keys(en).filter((k) => catalog[k] === en[k] && WORDS.test(en[k].replace(/\{\w+\}/g, '')) && /\s/.test(en[k]));
+      assert.deepEqual(copied, [], `${code}: left in English`);
+    }
+  } finally {
+    setLanguage('en');
+  }
+  assert.equal(language(), 'en');
+});
+
+test('the language comes from ?lang=, the embed, the saved choice, then the browser', async () => {
+  const { chooseLanguage } = await import('../../web/lib/i18n.mjs');
+  assert.equal(chooseLanguage('ja', 'ko', 'en', ['en-US']), 'ja');
+  assert.equal(chooseLanguage(null, 'ko', 'ja', ['en-US']), 'ko');
+  assert.equal(chooseLanguage(null, undefined, null, ['fr-FR', 'ko-KR', 'en']), 'ko');
+  assert.equal(chooseLanguage('xx', null, null, ['ja-JP']), 'ja');
+  assert.equal(chooseLanguage(null, null, null, ['de-DE']), 'en');
+  assert.equal(chooseLanguage(), 'en');
+});
+
+test('Fashion-MNIST class names are translated, keyed by their English names', async () => {
+  const { setLanguage, className } = await import('../../web/lib/i18n.mjs');
+  const { FASHION_MNIST_CLASSES, CIFAR10_CLASSES } = await import('../../web/lib/datasets.mjs');
+  for (const name of [...FASHION_MNIST_CLASSES, ...CIFAR10_CLASSES]) assert.ok(`class.${name}` in en, name);
+  try {
+    setLanguage('ko');
+    assert.equal(className('Ankle boot'), '앵클 부츠');
+    setLanguage('ja');
+    assert.equal(className('Sneaker'), 'スニーカー');
+    assert.equal(className('not a class'), 'not a class');
+  } finally {
+    setLanguage('en');
+  }
+  assert.equal(className('Ankle boot'), 'Ankle boot');
+});

@@ -7,6 +7,7 @@
 //   hide       panels or controls to hide, "maps,eval,experiments,editor,pause,step"
 //   show       only these panels, "model,train,curves"
 //   autostart  train as soon as the data and model are ready;  compact  the narrow layout
+//   lang       the page's language (en, ko, ja; 'ko-KR' works too); else the reader's browser's
 import { SETTINGS, readGivenSettings } from '../lib/settings.mjs';
 
 export const PANELS = {
@@ -20,7 +21,7 @@ export const CONTROLS = ['preset', 'editor', 'summary', 'log', 'continue', 'epoc
 const FLAGS = ['autostart', 'compact'];
 // URL/attribute key -> config field: the training settings (lib/settings.mjs) and the map filter.
 const FIELDS = { ...Object.fromEntries(SETTINGS.map((s) => [s.attr, s.name])), filter: 'filter' };
-export const KEYS = ['model', ...Object.keys(FIELDS), 'images', 'hide', 'show', ...FLAGS];
+export const KEYS = ['model', ...Object.keys(FIELDS), 'images', 'hide', 'show', ...FLAGS, 'lang'];
 
 const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
 const flag = (v) => v === '' || v === true || /^(1|true|yes|on)$/i.test(String(v));
@@ -48,6 +49,11 @@ export function readConfig(get) {
     const unknown = names.filter((n) => !(n in PANELS) && !CONTROLS.includes(n));
     if (unknown.length) problems.push({ code: 'embed.unknownNames', params: { key, names: unknown.join(', '), panels: Object.keys(PANELS).join(', '), controls: CONTROLS.join(', ') } });
     config[key] = names.filter((n) => !unknown.includes(n));
+  }
+  const lang = get('lang');
+  if (lang) {
+    if (/^[a-z]{2,3}([-_][A-Za-z0-9]+)*$/i.test(lang)) config.lang = lang;
+    else problems.push({ code: 'embed.lang', params: { value: lang } });
   }
   for (const key of FLAGS) {
     const v = get(key);

@@ -13,20 +13,9 @@
 // - The random numbers come from mulberry32, not NumPy, so the same seed gives the same
 //   augmentations here in Node and in a browser, not the ones Keras would draw.
 import { checkOptions, checkInteger, checkNumber, checkBoolean, describeValue } from './callbacks.mjs';
+import { mulberry32 } from './data/split.mjs';  // integer-only: the same stream on every engine
 
 const FILL_MODES = ['nearest', 'constant', 'reflect', 'wrap'];
-
-// mulberry32: 32-bit state, integer-only arithmetic, so the stream is identical on every engine.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Integer coordinates computed through cos/sin (cos 90deg = 6e-17) land within rounding of a
 // whole pixel; snapping them keeps 90-degree turns, flips and integer shifts exact copies.

@@ -1,6 +1,6 @@
-// Datasets as bytes: Fashion-MNIST (and any MNIST-format IDX pair, parsed by the engine) and
-// CIFAR-10 binary batches. gunzip is DecompressionStream (built into browsers and Node 20).
-// Every error names the file it is about.
+// Datasets as bytes: Fashion-MNIST (and any MNIST-format IDX pair, parsed by the engine); every
+// other format, and the one entry point for all of them, is web/lib/data/load.mjs. gunzip is
+// DecompressionStream (built into browsers and Node 20). Every error names the file it is about.
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 const FASHION_MNIST_NODE_DIR = '/usr/share/datasets/fashion-mnist';
@@ -10,11 +10,9 @@ export const FASHION_MNIST_CLASSES = [
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ];
 
-export const CIFAR10_CLASSES = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
-];
-
-const isGzip = (bytes) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+// CIFAR-10's readers (binary batches, tarballs, pickles) are web/lib/data/cifar.mjs.
+export { CIFAR10_CLASSES, parseCifar10 } from './data/cifar.mjs';
+import { isGzip } from './data/files.mjs';
 
 // The magic number is checked here, not left to DecompressionStream: its errors are zlib's
 // ('incorrect header check') under Node and a bare TypeError in browsers, which say neither
@@ -75,72 +73,6 @@ export async function loadIdxPair(engine, imagesSource, labelsSource) {
 export function loadFashionMnist(engine, split, base = FASHION_MNIST_NODE_DIR) {
   const prefix = split === 'test' ? 't10k' : 'train';
   return loadIdxPair(engine, `${base}/${prefix}-images-idx3-ubyte.gz`, `${base}/${prefix}-labels-idx1-ubyte.gz`);
-}
-
-// --- CIFAR-10 ---------------------------------------------------------------------------------
-
-const CIFAR_SIDE = 32;
-const CIFAR_PLANE = CIFAR_SIDE * CIFAR_SIDE;
-const CIFAR_RECORD = 1 + 3 * CIFAR_PLANE;  // 3073
-
-// One CIFAR-10 binary batch (data_batch_N.bin, test_batch.bin): records of a label byte, then
-// the red, green and blue 32x32 planes, rows top to bottom. The engine wants channels last, so
-// the planes are interleaved into NHWC.
-// Returns {images: Uint8Array (count*32*32*3), labels: Float32Array, count, rows, cols, channels}.
-export function parseCifar10(bytes, name = 'CIFAR-10 batch') {
-  if (!(bytes instanceof Uint8Array)) throw new Error(`${name}: expected the file's bytes as a Uint8Array`);
-  if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
-  if (bytes.length % CIFAR_RECORD !== 0) {
-    let hint = '';
-    if (isGzip(bytes)) hint = '; it is gzip-compressed, so gunzip it first';
-    else if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
-      hint = '; it is a tar archive: extract the data_batch_N.bin and test_batch.bin files from it';
-    } else if (bytes.length % (CIFAR_RECORD + 1) === 0) {
-      hint = '; its length fits 3074-byte CIFAR-100 records (two label bytes), which this loader does not read';
-    }
-    throw new Error(`${name}: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records${hint}`);
-  }
-  const count = bytes.length / CIFAR_RECORD;
-  const images = new Uint8Array(count * CIFAR_PLANE * 3);
-  const labels = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    const record = i * CIFAR_RECORD;
-    const label = bytes[record];
-    if (label > 9) throw new Error(`${name}: record ${i} has label ${label}, outside 0..9`);
-    labels[i] = label;
-    const out = i * CIFAR_PLANE * 3;
-    for (let ch = 0; ch < 3; ch++) {
-      const plane = record + 1 + ch * CIFAR_PLANE;
-      for (let p = 0; p < CIFAR_PLANE; p++) images[out + p * 3 + ch] = bytes[plane + p];
-    }
-  }
-  return { images, labels, count, rows: CIFAR_SIDE, cols: CIFAR_SIDE, channels: 3 };
-}
-
-// One or several batches (Node paths or URLs), concatenated in the order given; a gzipped
-// batch is gunzipped first (a label byte is never 0x1f, so the gzip magic is unambiguous).
-export async function loadCifar10(paths) {
-  const sources = typeof paths === 'string' || paths instanceof URL ? [paths] : paths;
-  if (!Array.isArray(sources) || sources.length === 0) {
-    throw new Error('loadCifar10: give one or more CIFAR-10 batch files (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)');
-  }
-  const parts = await Promise.all(sources.map(async (source) => {
-    const name = fileName(source);
-    let bytes = await readBytes(source, name);
-    if (isGzip(bytes)) bytes = await gunzip(bytes, name);
-    return parseCifar10(bytes, name);
-  }));
-  if (parts.length === 1) return parts[0];
-  const count = parts.reduce((n, p) => n + p.count, 0);
-  const images = new Uint8Array(count * CIFAR_PLANE * 3);
-  const labels = new Float32Array(count);
-  let at = 0;
-  for (const p of parts) {
-    images.set(p.images, at * CIFAR_PLANE * 3);
-    labels.set(p.labels, at);
-    at += p.count;
-  }
-  return { images, labels, count, rows: CIFAR_SIDE, cols: CIFAR_SIDE, channels: 3 };
 }
 
 // --- labels -----------------------------------------------------------------------------------

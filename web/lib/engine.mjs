@@ -11,6 +11,7 @@
 // The engine says which it got: engine.threads is 1 or 2. engine.dispose() ends the helper
 // threads (Node's are also unref'd, so a process that forgets to dispose still exits).
 import createConvlab from '../wasm/convlab.mjs';
+import { decideHere } from './threads.mjs';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
@@ -27,15 +28,16 @@ function requested(threads) {
 
 // Whether this JS context can run the threaded build at all.
 export function threadsAvailable() {
-  if (typeof SharedArrayBuffer === 'undefined') return false;
-  return isNode || globalThis.crossOriginIsolated === true;
+  return decideHere('auto').threads > 1;
 }
 
+// engine.threadInfo is the decision ({threads, isolated, reason}, web/lib/threads.mjs).
 export async function loadEngine({ threads } = {}) {
-  const want = requested(threads);
-  const useThreads = want !== 1 && threadsAvailable();
+  const decision = decideHere(requested(threads));
+  const useThreads = decision.threads > 1;
   const engine = useThreads ? await loadThreaded() : await loadSingle();
   engine.threads = useThreads ? 2 : 1;
+  engine.threadInfo = decision;
   engine.dispose ??= () => {};
   return engine;
 }

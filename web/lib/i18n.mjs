@@ -1,6 +1,6 @@
 // The message catalog: every user-facing string of the page is t(key, params) of a catalog in
-// web/i18n/<lang>.mjs. English is the only catalog for now; a catalog for another language has
-// the same keys, and a key it lacks falls back to English (a test keeps the catalogs complete).
+// web/i18n/<lang>.mjs (English, Korean, Japanese). Every catalog has the same keys and the same
+// placeholders (tests/js/i18n.test.mjs); a key a catalog lacked would fall back to English.
 //
 //   t('run.ended.stopped', {epoch: 2, batch: 673})   "{name}" placeholders, numbers formatted
 //                                                    with Intl.NumberFormat of the locale
@@ -9,8 +9,12 @@
 // Keras's own texts (model.summary(), the progress log, layer names) are not in the catalog:
 // students compare them with their notebooks.
 import en from '../i18n/en.mjs';
+import ko from '../i18n/ko.mjs';
+import ja from '../i18n/ja.mjs';
 
-const CATALOGS = { en };
+const CATALOGS = { en, ko, ja };
+// Each language's name in itself, for the picker.
+export const LANGUAGE_NAMES = { en: 'English', ko: '한국어', ja: '日本語' };
 let lang = 'en';
 let numberFormat = new Intl.NumberFormat('en');
 
@@ -21,6 +25,16 @@ export function setLanguage(next) {
 }
 
 export const language = () => lang;
+
+// The first supported language of the candidates, most specific source first: ?lang=, the
+// embed's lang (attribute or hash), the saved choice, then navigator.languages ('ko-KR' -> ko).
+export function chooseLanguage(...candidates) {
+  for (const c of candidates.flat()) {
+    const base = typeof c === 'string' ? c.trim().toLowerCase().split(/[-_]/)[0] : '';
+    if (base in CATALOGS) return base;
+  }
+  return 'en';
+}
 export const languages = () => Object.keys(CATALOGS);
 
 // A number for people: grouping and the locale's digits; `digits` fixes the fraction digits.
@@ -53,6 +67,9 @@ export function t(key, params = {}) {
     return typeof v === 'number' ? formatNumber(v) : String(v);
   });
 }
+
+// A dataset's class name (English, as the dataset defines it) in the page's language.
+export const className = (english) => t(`class.${english}`) === `class.${english}` ? english : t(`class.${english}`);
 
 // The static page: elements with data-i18n get their text, data-i18n-<attr> their attributes
 // (aria-label, placeholder, title).

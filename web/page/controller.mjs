@@ -11,7 +11,7 @@
 //    a late result can only ever land on its own run.
 //  - Anything that changes the weights (build, reset, import, a run) bumps weightsVersion; the
 //    evaluation, progress and maps of older weights are dropped.
-import { transition, controls } from './lifecycle.mjs';
+import { transition, controls, BUSY } from './lifecycle.mjs';
 import { readSettings, SETTINGS } from '../lib/settings.mjs';
 import { architectureString } from '../ui/experiments.mjs';
 import { layerNames } from '../ui/model_code.mjs';
@@ -30,7 +30,7 @@ export function initialState(settings) {
 }
 
 // parse(code) → {config, layerLines, compile, fit, stop}; throws an error with line/reason.
-export function createController({ client, store, parse, rowsStore, now = () => performance.now(), timers = globalThis }) {
+export function createController({ client, store, parse, rowsStore, timers = globalThis }) {
   let buildTimer = null;
   let building = null;  // the build in flight
   let nextRunId = 1;
@@ -44,7 +44,6 @@ export function createController({ client, store, parse, rowsStore, now = () => 
     set({ lifecycle: transition(s.lifecycle, event, { hasModel: s.hasModel, dirty: s.dirty }) });
   };
   const can = (control) => controls(get().lifecycle, get())[control];
-  const log = (...lines) => set((s) => ({ log: { lines: [...s.log.lines, ...lines], live: null } }));
 
   // ---- the editor and builds ----
 
@@ -57,7 +56,7 @@ export function createController({ client, store, parse, rowsStore, now = () => 
     buildTimer = timers.setTimeout(() => { buildTimer = null; if (!isBusy()) build(); }, BUILD_DELAY_MS);
   }
 
-  const isBusy = () => ['training', 'paused', 'stopping', 'evaluating', 'loading'].includes(get().lifecycle);
+  const isBusy = () => get().lifecycle === 'loading' || BUSY.includes(get().lifecycle);
 
   // Builds the editor's code now; resolves true when the worker holds exactly that model.
   function build() {
@@ -89,7 +88,7 @@ export function createController({ client, store, parse, rowsStore, now = () => 
       move('buildOk');
       return !get().dirty;
     } catch (e) {
-      return buildFailed({ code: e.code ?? 'engine.error', params: e.params ?? { detail: e.message } }, parsed);
+      return buildFailed(asError(e), parsed);
     }
   }
 
@@ -173,7 +172,7 @@ export function createController({ client, store, parse, rowsStore, now = () => 
     try {
       result = await client.request('train', { runId: run.id, fresh, settings, stop });
     } catch (e) {
-      result = { ending: 'failed', error: { code: e.code ?? 'engine.error', params: e.params ?? { detail: e.message } } };
+      result = { ending: 'failed', error: asError(e) };
     }
     return endRun(run.id, result);
   }
@@ -277,7 +276,7 @@ export function createController({ client, store, parse, rowsStore, now = () => 
       installModel(model, { parsed: get().parsed, code: get().code });
       move('buildOk');
     } catch (e) {
-      buildFailed({ code: e.code ?? 'engine.error', params: e.params ?? {} }, get().parsed);
+      buildFailed(asError(e), get().parsed);
     }
   }
 
@@ -292,7 +291,7 @@ export function createController({ client, store, parse, rowsStore, now = () => 
         log: { lines: [...s.log.lines, progressLine(r.steps, r.steps, r.seconds, { loss: r.loss, accuracy: r.accuracy })], live: null },
       }));
     } catch (e) {
-      set({ trainError: { code: e.code ?? 'engine.error', params: e.params ?? {} } });
+      set({ trainError: asError(e) });
     } finally {
       move('evaluateEnd');
     }
@@ -335,6 +334,9 @@ export function createController({ client, store, parse, rowsStore, now = () => 
     get running() { return runPromise; },
   };
 }
+
+// A rejected request as the page shows errors: the worker's {code, params}, or the message.
+const asError = (e) => ({ code: e.code ?? 'engine.error', params: e.params ?? { detail: e.message } });
 
 const pickLogs = (logs) => Object.fromEntries(['loss', 'accuracy', 'val_loss', 'val_accuracy'].filter((k) => k in logs).map((k) => [k, logs[k]]));
 

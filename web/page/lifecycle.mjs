@@ -32,6 +32,9 @@ const MOVES = {
 
 // The next state, or the same one when the event does not apply there (a late 'paused' after
 // the run ended, say). workerFailed goes to loading from anywhere: a fresh worker starts.
+// The states in which the worker is busy with a job: no build starts, and the heartbeat watches.
+export const BUSY = Object.freeze(['training', 'paused', 'stopping', 'evaluating']);
+
 export function transition(state, event, context = {}) {
   if (event === 'workerFailed') return 'loading';
   const to = MOVES[event]?.[state];

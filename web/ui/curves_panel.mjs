@@ -1,7 +1,8 @@
 // The Learning curves panel: the current run's per-batch and per-epoch loss and accuracy, and
 // the curves of the Experiments rows ticked for overlay (smoothed per-batch training curve and
 // the validation points, named by run and architecture).
-import { createCurves, emaSmooth } from './curves.mjs';
+import { createCurves } from './curves.mjs';
+import { emaSmooth } from './curve_model.mjs';
 import { joinCurveTables, renderTable } from './data_table.mjs';
 import { t } from '../lib/i18n.mjs';
 

@@ -116,7 +116,13 @@ function th(text, scope, className) {
   return h;
 }
 
-const className = (names, i) => names?.[i] ?? String(i);
+// Class names in the page's language; a header keeps the dataset's English name as its tooltip.
+const className = (names, i) => (names?.[i] === undefined ? String(i) : i18n.className(names[i]));
+function classHeader(names, i, scope) {
+  const h = th(className(names, i), scope);
+  if (names?.[i] !== undefined && h.textContent !== names[i]) h.title = i18n.t('class.english', { name: names[i] });
+  return h;
+}
 
 // Cell shading that keeps the count readable (WCAG AA, 4.5:1): the row share sets the alpha of
 // the colour over white, but never into the band where neither dark text (#1b1f24) nor white
@@ -156,12 +162,12 @@ export function drawConfusion(container, matrix, classNames) {
   top.lastChild.colSpan = n;
   const head = el('tr');
   head.append(th(i18n.t('eval.confusion.true'), 'col', 'cl-confusion-axis'));
-  for (let p = 0; p < n; p++) head.append(th(className(classNames, p), 'col'));
+  for (let p = 0; p < n; p++) head.append(classHeader(classNames, p, 'col'));
   thead.append(top, head);
   const tbody = el('tbody');
   for (let t = 0; t < n; t++) {
     const tr = el('tr');
-    tr.append(th(className(classNames, t), 'row'));
+    tr.append(classHeader(classNames, t, 'row'));
     for (let p = 0; p < n; p++) {
       const count = matrix[t * n + p];
       const share = shares[t * n + p];
@@ -203,7 +209,7 @@ export function drawPerClass(container, accuracies, classNames) {
   });
   accuracies.forEach((a, i) => {
     const tr = el('tr', i === worst ? 'cl-worst' : '');
-    tr.append(th(className(classNames, i), 'row'), el('td', 'cl-num', percent(a)));
+    tr.append(classHeader(classNames, i, 'row'), el('td', 'cl-num', percent(a)));
     const cell = el('td', 'cl-bar-cell');
     const track = el('div', 'cl-bar');
     track.setAttribute('aria-hidden', 'true');

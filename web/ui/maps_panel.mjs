@@ -3,7 +3,7 @@
 // weights: a new model clears them at once, and a reply for older weights is dropped.
 import { drawFeatureGrid, drawAllFilters, drawKernels } from './feature_maps.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
-import { t } from '../lib/i18n.mjs';
+import { t, className } from '../lib/i18n.mjs';
 
 const REFRESH_MS = 2000;  // live maps while training: cheap, but not every batch
 
@@ -46,7 +46,7 @@ export function mountMapsPanel(root, { store, actions }) {
     const jobs = [
       actions.request('featureMaps', { images, layers: model.layers.slice(0, 4).map((_, i) => i) }).then((m) => {
         if (!current()) return;
-        const list = m.images.map((index) => ({ index, label: classes[data.testLabels[index]], pixels: pixelsOf(data, index) }));
+        const list = m.images.map((index) => ({ index, label: className(classes[data.testLabels[index]]), pixels: pixelsOf(data, index) }));
         drawFeatureGrid($('feature-grid'), { images: list, layers: m.layers, maps: m.maps, filter, inputShape: data.imageShape.slice(0, 2) });
       }),
       actions.request('allFilters', { image, layer }).then((m) => {

@@ -1,6 +1,7 @@
 // The status line at the top: always the current state, in one sentence, plus a notice that
 // outlives it (the worker failed and was restarted; the data did not load).
 import { t, formatNumber } from '../lib/i18n.mjs';
+import { threadsStatus } from '../lib/threads.mjs';
 
 export function statusText(state) {
   const notice = state.notice ? `${t(state.notice)} ` : '';
@@ -11,7 +12,9 @@ export function statusText(state) {
     id: run?.id ?? '', architecture: run?.architecture ?? state.model?.architecture ?? '',
   };
   const key = state.lifecycle === 'ready' && state.dirty ? 'status.edited' : `status.${state.lifecycle}`;
-  return `${notice}${t(key, params)}`;
+  // Between runs the line also says how many threads the engine got, and why only one.
+  const threads = data?.threads && ['ready', 'idle'].includes(state.lifecycle) ? ` ${t('status.threads', { threads: threadsStatus(data) })}` : '';
+  return `${notice}${t(key, params)}${threads}`;
 }
 
 export function mountStatusPanel(root, { store }) {

@@ -22,6 +22,7 @@ export function createHandler({ post, loadData, createModel }) {
       type: 'ready', dataset: data.name ?? 'fashion-mnist', trainCount: data.train.count, testCount: test.count,
       testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, test.channels ?? 1],
       classes: data.classes ?? null,
+      ...data.threadInfo,  // {threads, isolated, reason} (web/lib/threads.mjs), for the status line
     });
   })();
   dataReady.catch((e) => post({ type: 'failed', error: errorPayload(e) }));

@@ -30,6 +30,7 @@
 //
 // Worker -> Page (events, not replies)
 //   ready    {dataset, trainCount, testCount, testLabels, testImages, imageShape, classes}
+//            + {threads, isolated, reason} when the engine says (web/lib/threads.mjs)
 //   state    {runId, state: 'training' | 'paused' | 'stopping'}
 //   progress {runId, points: [{step, loss, accuracy}], epoch, epochs, batch, batches, logs,
 //             elapsed, imagesPerSecond, etaSeconds}   elapsed and ETA exclude paused time

@@ -8,7 +8,7 @@ const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
 async function loadData() {
   const e = await engine();
   const [train, test] = await Promise.all([loadFashionMnist(e, 'train', DATA), loadFashionMnist(e, 'test', DATA)]);
-  return { name: 'fashion-mnist', classes: FASHION_MNIST_CLASSES, train, test };
+  return { name: 'fashion-mnist', classes: FASHION_MNIST_CLASSES, train, test, threadInfo: e.threadInfo };
 }
 
 const handle = createHandler({
