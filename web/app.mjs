@@ -24,9 +24,17 @@ import { mountExperimentsPanel } from './ui/experiments_panel.mjs';
 import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
+import { startServiceWorker } from './page/isolation.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
   mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
+
+// The service worker caches the app for offline use and makes the page cross-origin isolated
+// (threads) on hosts that send no headers; on a first visit that takes one reload, done before
+// anything starts.
+if (await startServiceWorker({ win: window, url: new URL('./sw.js', import.meta.url) }) === 'reloading') {
+  await new Promise(() => {});  // the reload replaces this page
+}
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
@@ -69,12 +77,6 @@ if (autostart) {
     off();
     controller.train({ fresh: true });
   });
-}
-
-// The app shell, wasm and Fashion-MNIST are cached by a service worker, so that a second
-// visit works offline. Registration failing (file://, private mode) only loses that.
-if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
-  navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)).catch(() => {});
 }
 
 // For the e2e tests and the curious: the store, the client, the current run and the rows.

@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v3';
+const CACHE = 'convlab-v4';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.
@@ -16,7 +16,7 @@ const SHELL = [
   'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs', 'i18n/ko.mjs', 'i18n/ja.mjs',
   'lib/preprocess.mjs', 'ui/own_image_panel.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
-  'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs',
+  'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs', 'page/isolation.mjs',
   'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'ui/curves_panel.mjs', 'ui/eval_panel.mjs', 'ui/experiments_panel.mjs', 'ui/log_panel.mjs', 'ui/maps_panel.mjs', 'ui/model_panel.mjs',
@@ -36,18 +36,34 @@ const DATA = ['data/fashion-mnist/', 'data/mnist/'].flatMap((dir) => IDX_FILES.m
 
 const here = (path) => new URL(path, self.registration.scope).href;
 
+// Each file on its own: one missing file (a host that left out the dataset) must not stop the rest
+// from being cached.
+const cacheAll = (paths) => caches.open(CACHE).then((cache) => Promise.allSettled(paths.map((p) => cache.add(here(p)))));
+
+// The shell at install, the datasets after taking over: a first visit waits for this worker to
+// control it (page/isolation.mjs reloads then, for cross-origin isolation), not for 60 MB.
 self.addEventListener('install', (event) => {
-  // Each file on its own: one missing file (a host that left out the dataset) must not stop
-  // the rest from being cached.
-  event.waitUntil(caches.open(CACHE).then((cache) => Promise.allSettled([...SHELL, ...DATA].map((p) => cache.add(here(p)))))
-    .then(() => self.skipWaiting()));
+  event.waitUntil(cacheAll(SHELL).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((k) => k.startsWith('convlab-') && k !== CACHE).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()));
+    .then(() => self.clients.claim())
+    .then(() => cacheAll(DATA)));
 });
+
+// Every response this worker gives carries the headers of cross-origin isolation, so a host that
+// sends none still gets the threaded engine (SharedArrayBuffer); CORP lets other sites embed the
+// page's files as they can today. Opaque responses cannot be rewritten (and are not ours).
+function isolated(response) {
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
@@ -63,8 +79,8 @@ self.addEventListener('fetch', (event) => {
     });
     if (cached) {
       if (!isData) event.waitUntil(refresh.catch(() => {}));
-      return cached;
+      return isolated(cached);
     }
-    return refresh;
+    return isolated(await refresh);
   })());
 });

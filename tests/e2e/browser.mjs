@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // extraArgs: more Chromium flags (the soak test adds --enable-precise-memory-info).
-export async function launchBrowser({ extraArgs = [] } = {}) {
+// serviceWorkers: 'block' for a browser without them (the one-thread fallback of a plain host).
+export async function launchBrowser({ extraArgs = [], serviceWorkers = 'allow' } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'convlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
+    serviceWorkers,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });

@@ -73,15 +73,36 @@ test('the lab trains from dist/ on a plain static server, and an embed works ins
   await page.close();
 });
 
+// (The embed of the test above registered the service worker already; threads.e2e sees the
+// reload of a first visit.)
+test('on a plain static server the page is cross-origin isolated through its service worker: 2 threads', async () => {
+  const page = await newPage();
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  await page.goto(`${base}index.html?lang=en`);
+  await ready(page);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+  assert.match(await page.textContent('#status'), /Engine: 2 threads\.$/);
+  const first = loads;
+  await page.reload();
+  await ready(page);
+  assert.equal(loads, first + 1, 'a controlled page does not reload itself');
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+  await page.close();
+});
+
 test('after the first visit the page reloads and trains offline (service worker)', async () => {
   const page = await newPage();
   await page.goto(base);
   await ready(page);
   // The service worker has cached the shell, the wasm and Fashion-MNIST once it is active.
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(async () => {
-    const keys = (await (await caches.open('convlab-v1')).keys()).map((r) => r.url);
-    return keys.some((u) => u.endsWith('train-images-idx3-ubyte.gz')) && keys.some((u) => u.endsWith('convlab.wasm'));
+  // (caches.match looks in every cache, whatever sw.js names its own; waitForFunction wants a
+  // value, not a promise, so the result is read into a global first.)
+  await page.waitForFunction(() => {
+    Promise.all(['data/fashion-mnist/train-images-idx3-ubyte.gz', 'wasm/convlab.wasm'].map((f) => caches.match(new URL(f, location.href).href)))
+      .then((hits) => { window.cachedForOffline = hits.every(Boolean); });
+    return window.cachedForOffline === true;
   }, null, { timeout: 60_000, polling: 250 });
 
   await browser.context.setOffline(true);

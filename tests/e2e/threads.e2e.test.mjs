@@ -8,16 +8,18 @@ import { startServer, DEFAULT_MOUNTS } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
 
 const mounts = { ...DEFAULT_MOUNTS, '/e2e/': fileURLToPath(new URL('./pages/', import.meta.url)) };
-let isolated, plain, browser;
+let isolated, plain, browser, noServiceWorker;
 
 before(async () => {
   isolated = await startServer({ port: 0, mounts, isolate: true });
   plain = await startServer({ port: 0, mounts });
   browser = await launchBrowser();
+  noServiceWorker = await launchBrowser({ serviceWorkers: 'block' });
 });
 
 after(async () => {
   await browser?.close();
+  await noServiceWorker?.close();
   isolated?.close();
   plain?.close();
 });
@@ -50,12 +52,19 @@ test('not isolated: the same page gets the one-thread build', async () => {
   assert.deepEqual(result.auto.losses, result.one.losses);
 });
 
-test('the trainer page says how many threads it got, and why only one, and trains either way', async () => {
-  for (const [server, expected] of [[isolated, /Engine: 2 threads\.$/], [plain, /Engine: 1 thread: the page is not cross-origin isolated\.$/]]) {
-    const page = await browser.context.newPage();
+// A plain server sends no COOP/COEP: the page's service worker adds them, at the cost of one
+// reload on the first visit; a browser without service workers stays on one thread and says why.
+test('the trainer page gets 2 threads from an isolating server and from a plain one (its service worker), 1 without a service worker, and trains each way', async () => {
+  const cases = [[browser, isolated, /Engine: 2 threads\.$/, 0], [browser, plain, /Engine: 2 threads\.$/, 1],
+    [noServiceWorker, plain, /Engine: 1 thread: the page is not cross-origin isolated\.$/, 0]];
+  for (const [{ context }, server, expected, reloads] of cases) {
+    const page = await context.newPage();
+    let loads = 0;
+    page.on('load', () => { loads += 1; });
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => /Ready:/.test(document.getElementById('status').textContent), null, { timeout: 90_000 });
     assert.match(await page.textContent('#status'), expected);
+    assert.equal(loads, 1 + reloads, `${expected}: page loads`);
     await page.fill('#samples', '320');
     await page.fill('#epochs', '1');
     const before = await page.evaluate(() => window.convlab.runs.length);
