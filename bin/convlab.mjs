@@ -12,14 +12,17 @@ import { loadData } from './data.mjs';
 import { BUILTIN_DATASETS, checkModelFits } from '../web/lib/data/load.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
+import { checkThreads, MAX_THREADS } from '../web/lib/threads.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
                    [--stop-at-accuracy 0.995] [--early-stopping PATIENCE] [--optimizer adam]
                    [--learning-rate 0.001] [--seed 1] [--data mnist|PATH] [--save runs/lab1]
+                   [--threads 1|N|auto]
   convlab evaluate --load runs/lab1 [--data mnist|PATH] [--batch-size 32]
   convlab summary  --model lab | --load runs/lab1
   convlab export   --load runs/lab1 | --model lab   --out DIR
+--threads: engine threads (default 1; auto = one per core, at most 8; same results either way).
 --model is a preset (${Object.keys(PRESETS).join(', ')}) or a Keras JSON file.
 --data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
 path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
@@ -40,6 +43,7 @@ const OPTIONS = {
   'early-stopping': { type: 'string' }, optimizer: { type: 'string', default: 'adam' },
   'learning-rate': { type: 'string' }, seed: { type: 'string', default: '1' },
   loss: { type: 'string', default: 'sparse_categorical_crossentropy' }, data: { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -233,6 +237,15 @@ async function main(argv) {
   if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (parsed.values.data && !BUILTIN_DATASETS[parsed.values.data] && !existsSync(parsed.values.data)) {
     throw new UsageError(`--data: ${parsed.values.data} is neither a built-in dataset (${Object.keys(BUILTIN_DATASETS).join(', ')}) nor a file or folder`);
+  }
+  if (parsed.values.threads !== undefined) {
+    const raw = parsed.values.threads;
+    try {
+      checkThreads(raw === 'auto' ? raw : Number(raw));
+    } catch {
+      throw new UsageError(`--threads: expected 'auto' or an integer from 1 to ${MAX_THREADS}, got '${raw}'`);
+    }
+    process.env.CONVLAB_THREADS = raw;  // read by loadEngine (web/lib/engine.mjs) on first use
   }
   await COMMANDS[command](parsed.values);
 }

@@ -38,7 +38,7 @@ if (await startServiceWorker({ win: window, url: new URL('./sw.js', import.meta.
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
-const { model: initialModel, images, filter, hide, show, autostart, compact, lang, ...settings } = embed.config;
+const { model: initialModel, images, filter, hide, show, autostart, compact, lang, threads, ...settings } = embed.config;
 
 setLanguage(pageLanguage(window, lang));
 applyTheme(document);
@@ -52,7 +52,8 @@ applyLayout(document, { hide, show, compact });
 const store = createStore({ ...initialState({ ...DEFAULTS, ...settings }), overlays: [] });
 let controller = null;
 const client = createClient({
-  url: new URL('./worker/train_worker.mjs', import.meta.url),
+  // The worker reads the thread count from its URL before it loads the engine.
+  url: new URL(`./worker/train_worker.mjs${threads ? `?threads=${threads}` : ''}`, import.meta.url),
   onEvent: (m) => controller.onEvent(m),
   onFailure: (reason) => controller.workerFailed(t(reason)),
 });

@@ -71,8 +71,8 @@ self.addEventListener('fetch', (event) => {
   const isData = request.url.endsWith('.gz');
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    // Navigations may carry a query; the hash never reaches here.
-    const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
+    // Pages (?lang=) and the Worker (?threads=) may carry a query; the hash never reaches here.
+    const cached = await cache.match(request, { ignoreSearch: true });
     const refresh = fetch(request).then((response) => {
       if (response.ok && response.type === 'basic') cache.put(request, response.clone());
       return response;

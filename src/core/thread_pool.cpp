@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <vector>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -15,8 +16,19 @@
 
 namespace convlab {
 
+int default_threads() {
+#if CONVLAB_HAS_THREADS && defined(__EMSCRIPTEN__)
+  return 1;  // each helper needs a preloaded Worker: the JS sets the count it preloaded for
+#elif CONVLAB_HAS_THREADS
+  const int cores = int(std::thread::hardware_concurrency());  // 0 when unknown
+  return std::clamp(cores, 1, max_threads());
+#else
+  return 1;
+#endif
+}
+
 namespace {
-std::atomic<int> g_threads{max_threads()};
+std::atomic<int> g_threads{default_threads()};
 std::atomic<long> g_min_parallel_work{kDefaultMinParallelWork};
 std::atomic<long> g_pool_jobs{0};
 thread_local int t_worker_index = 0;
@@ -59,43 +71,47 @@ inline void cpu_relax() {
 
 // One job at a time. `state_` packs (job number << 32) | next unclaimed chunk, so a claim is a
 // compare-and-swap that can only succeed for the job it was meant for: a helper still finishing
-// job k cannot take a chunk of job k+1 with job k's function.
+// job k cannot take a chunk of job k+1 with job k's function. Helpers are started as the thread
+// count first asks for them; helper i joins a job only while i < num_threads() (active_).
 class Pool {
  public:
   ~Pool() {
-    if (!helper_.joinable()) return;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_.store(true);
     }
-    wake_.notify_one();
-    helper_.join();
+    wake_.notify_all();
+    for (auto& helper : helpers_) helper.join();
   }
 
   // False when the pool is in use (another caller thread, or a nested parallel_for from inside
   // a chunk): the caller then runs its chunks itself.
-  bool run(int n, ChunkFn fn, void* ctx) {
+  bool run(int n, ChunkFn fn, void* ctx, int threads) {
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
-    if (!helper_.joinable()) helper_ = std::thread([this] { helper_loop(); });
+    while (int(helpers_.size()) < threads - 1) {
+      const int index = int(helpers_.size()) + 1;
+      helpers_.emplace_back([this, index] { helper_loop(index); });
+    }
     g_pool_jobs.fetch_add(1, std::memory_order_relaxed);
     // Close the last job first: a helper that read the new n_ (release/acquire below) can then
     // no longer claim a chunk of the old job and run it with the new fn_ (a race TSan found).
     const uint64_t closed = (state_.load(std::memory_order_relaxed) >> 32) + 1;
     state_.store((closed << 32) | kNoChunk, std::memory_order_seq_cst);
     fn_ = fn, ctx_ = ctx;
+    active_.store(threads, std::memory_order_relaxed);
     n_.store(n, std::memory_order_release);
     done_.store(0, std::memory_order_relaxed);
     const uint64_t job = closed + 1;
-    state_.store(job << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, n_
-    // seq_cst pairs with the helper's store of sleeping_ before it re-checks state_: either we
+    state_.store(job << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, n_, active_
+    // seq_cst pairs with a helper's increment of sleepers_ before it re-checks state_: either we
     // see it asleep and notify (under the mutex, so the wake cannot slip in before its wait), or
     // it sees the new job and does not sleep.
-    if (sleeping_.load(std::memory_order_seq_cst)) {
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(mutex_);
-      wake_.notify_one();
+      wake_.notify_all();
     }
     work(job);
-    // The helper may still be in its last chunk: usually a short wait, so spin first; but on a
+    // A helper may still be in its last chunk: usually a short wait, so spin first; but on a
     // busy machine it may have been preempted, and spinning would only take CPU time from it.
     for (int spins = 0; done_.load(std::memory_order_acquire) < n; ++spins) {
       if (spins < kSpins) {
@@ -121,7 +137,7 @@ class Pool {
         continue;
       // The job cannot end (so fn_ and ctx_ cannot change) until this chunk is counted done.
       fn_(ctx_, int(uint32_t(s)));
-      // seq_cst pairs with the caller's store of caller_sleeping_, as for sleeping_ above.
+      // seq_cst pairs with the caller's store of caller_sleeping_, as for sleepers_ above.
       if (done_.fetch_add(1, std::memory_order_seq_cst) + 1 == n &&
           caller_sleeping_.load(std::memory_order_seq_cst)) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -130,30 +146,32 @@ class Pool {
     }
   }
 
-  void helper_loop() {
-    t_worker_index = 1;
+  void helper_loop(int index) {
+    t_worker_index = index;
     uint64_t seen = 0;
     for (;;) {
       // Layers call in bursts (a train step is ~15 parallel kernels with short serial gaps), so
-      // spin a little before paying for a futex sleep and wake-up.
-      uint64_t job = 0;
-      for (int spins = 0; spins < kSpins; ++spins) {
+      // an active helper spins a little before paying for a futex sleep and wake-up.
+      uint64_t job = seen;
+      const bool active = index < active_.load(std::memory_order_relaxed);
+      for (int spins = 0; active && spins < kSpins; ++spins) {
         job = state_.load(std::memory_order_acquire) >> 32;
         if (job != seen || stop_.load(std::memory_order_relaxed)) break;
         cpu_relax();
       }
       if (job == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        sleeping_.store(true, std::memory_order_seq_cst);
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
         while ((job = state_.load(std::memory_order_seq_cst) >> 32) == seen && !stop_.load())
           wake_.wait(lock);
-        sleeping_.store(false, std::memory_order_relaxed);
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
       if (stop_.load()) return;
-      // state_ only ever moves forward, so n_ read after the job number belongs to that job or a
-      // later one; work() re-checks the job number before every claim.
+      // state_ only ever moves forward, so n_ and active_ read after the job number belong to
+      // that job or a later one; work() re-checks the job number before every claim, and a
+      // helper that sits out a job it was meant for only leaves more chunks to the others.
       seen = job;
-      work(job);
+      if (index < active_.load(std::memory_order_acquire)) work(job);
     }
   }
 
@@ -173,16 +191,17 @@ class Pool {
   std::atomic<bool> busy_{false};
   std::atomic<uint64_t> state_{0};
   std::atomic<int> done_{0};
-  std::atomic<bool> sleeping_{false};         // the helper waits on wake_
+  std::atomic<int> sleepers_{0};              // helpers waiting on wake_
   std::atomic<bool> caller_sleeping_{false};  // the caller waits on finished_
   std::atomic<bool> stop_{false};
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  // Atomic because a helper that missed a whole job may read it while the next job is posted.
+  // Atomic because a helper that missed a whole job may read them while the next is posted.
   std::atomic<int> n_{0};
+  std::atomic<int> active_{0};  // threads in the current job, the caller included
   std::mutex mutex_;
   std::condition_variable wake_, finished_;
-  std::thread helper_;
+  std::vector<std::thread> helpers_;  // touched only by the caller holding busy_, and ~Pool
 };
 
 Pool& pool() {
@@ -193,7 +212,8 @@ Pool& pool() {
 }  // namespace
 
 void parallel_for(int n_chunks, ChunkFn fn, void* ctx) {
-  if (num_threads() > 1 && pool().run(n_chunks, fn, ctx)) return;
+  const int threads = num_threads();
+  if (threads > 1 && pool().run(n_chunks, fn, ctx, threads)) return;
   for (int i = 0; i < n_chunks; ++i) fn(ctx, i);
 }
 

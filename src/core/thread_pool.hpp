@@ -1,11 +1,13 @@
-// A tiny fixed pool for the kernels' data parallelism: the calling thread plus one helper thread,
-// created once on first use and kept for the life of the process (no thread is created per call).
+// A small pool for the kernels' data parallelism: the calling thread plus up to kMaxThreads - 1
+// helper threads, created on first use and kept for the life of the process (no thread is created
+// per call).
 //
 //   parallel_for(n_chunks, [&](int chunk) { ... });   // runs chunk 0 .. n_chunks-1, then returns
 //
 // Chunks are claimed dynamically by whichever thread is free, so callers must make each chunk's
-// result independent of the thread that runs it (the kernels split along output rows/columns, so
-// 1 or 2 threads give bit-identical results). A chunk must not throw.
+// result independent of the thread that runs it (the kernels split along output rows/columns, or
+// into fixed pieces summed in piece order, so any thread count gives bit-identical results). A
+// chunk must not throw.
 //
 // Built without threads (the default wasm build: no -pthread; or native with
 // CONVLAB_THREADS=OFF) this is a plain loop and the pool code is compiled out. Threads exist when
@@ -23,24 +25,31 @@
 
 namespace convlab {
 
-// Threads the build can use: 2 with threads compiled in, else 1.
+// Threads the build can use at most: 8 with threads compiled in (beyond that these models' kernels
+// have too little work per chunk; per-thread scratch is sized for it), else 1.
 constexpr int max_threads() {
-  return CONVLAB_HAS_THREADS ? 2 : 1;
+  return CONVLAB_HAS_THREADS ? 8 : 1;
 }
 
-// Threads parallel_for uses now (1 .. max_threads(); starts at max_threads()). Setting 1 makes
-// every parallel_for a plain loop on the caller (tests compare both; the bench measures both).
+// The cores the host reports (std::thread::hardware_concurrency), capped at max_threads(); 1 in
+// wasm, where the JS sets the count after preloading a Worker per helper.
+int default_threads();
+
+// Threads parallel_for uses now (1 .. max_threads(); starts at default_threads()). Setting 1 makes
+// every parallel_for a plain loop on the caller (tests compare counts; the bench measures them).
+// In wasm each helper needs a preloaded Worker: the JS sets the count it preloaded for.
 int num_threads();
 void set_num_threads(int n);
 
 // Work (as chunks_for counts it) below which chunks_for keeps a kernel on one thread; 32768 by
-// default. Tests set 0 so that even their tiny tensors are split between the two threads.
+// default. Tests set 0 so that even their tiny tensors are split between the threads.
 // (GEMM decides its own split: src/kernels/gemm.cpp.)
 constexpr long kDefaultMinParallelWork = 32768;
 long min_parallel_work();
 void set_min_parallel_work(long work);
 
-// Which thread runs the current chunk: 0 for a caller of parallel_for, 1 for the pool's helper.
+// Which thread runs the current chunk: 0 for a caller of parallel_for, 1 .. max_threads() - 1 for
+// the pool's helpers.
 // Kernels index per-thread scratch with it, so a thread reuses its own (cache-warm) buffer
 // whichever chunks it claims.
 int worker_index();

@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 #include "data/idx.hpp"
 #include "data/npy.hpp"
 #include "trainer.hpp"
@@ -226,4 +227,8 @@ EMSCRIPTEN_BINDINGS(convlab) {
   function("parseIdxLabels", &idx_labels);
   function("parseNpyHeader", &npy_header);
   function("heapSize", optional_override([] { return double(emscripten_get_heap_size()); }));
+  // The threaded builds preload one Worker per helper (Module.helperThreads, web/lib/engine.mjs),
+  // then set the count to match; the one-thread build keeps 1 whatever is asked.
+  function("setNumThreads", &set_num_threads);
+  function("numThreads", &num_threads);
 }

@@ -55,6 +55,10 @@ test('train prints Keras-style epochs, evaluates, saves, and the same seed print
 
   const b = await run(...args);
   assert.deepEqual(timeless(b.stdout).split('\n').slice(0, 5), timeless(a.stdout).split('\n').slice(0, 5));
+  // --threads changes the speed, never the numbers.
+  const c = await run(...args, '--threads', '3');
+  assert.equal(c.code, 0, c.stderr);
+  assert.deepEqual(timeless(c.stdout).split('\n').slice(0, 5), timeless(a.stdout).split('\n').slice(0, 5));
 
   const ev = await run('evaluate', '--load', join(dir, 'run'), '--data', dir);
   assert.equal(ev.code, 0, ev.stderr);
@@ -85,6 +89,7 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
     [['train', '--model', 'lab', '--epochs', '0'], "convlab: --epochs: expected an integer >= 1, got '0'\n"],
     [['train', '--model', 'nope'], /^convlab: --model: 'nope' is neither a preset/],
     [['train', '--model', 'lab', '--bogus'], "convlab: unknown option '--bogus' (see convlab --help)\n"],
+    [['train', '--model', 'lab', '--threads', '9'], "convlab: --threads: expected 'auto' or an integer from 1 to 8, got '9'\n"],
     [['fly'], "convlab: unknown command 'fly' (train, evaluate, summary, export)\n"],
     [['evaluate', '--load', join(dir, 'missing')], /^convlab: --load: .*model\.json does not exist\n$/],
     [['train', '--model', 'lab', '--data', '/nonexistent'], 'convlab: --data: /nonexistent is neither a built-in dataset (mnist, fashion-mnist) nor a file or folder\n'],

@@ -25,6 +25,18 @@ test('the hash gives a config; bad values are reported, not thrown', () => {
   assert.deepEqual([bad.problems[2].params.key, bad.problems[2].params.names], ['hide', 'sidebar']);
 });
 
+test('threads: auto or 1 to 8; anything else is reported', () => {
+  assert.equal(configFromHash('#threads=4').config.threads, 4);
+  assert.equal(configFromHash('#threads=auto').config.threads, 'auto');
+  assert.deepEqual(configFromHash('#threads=4').problems, []);
+  for (const bad of ['0', '9', 'many', '2.5']) {
+    const { config, problems } = configFromHash(`#threads=${bad}`);
+    assert.equal(config.threads, undefined, bad);
+    assert.deepEqual(problems, [{ code: 'embed.threads', params: { value: bad, max: 8 } }], bad);
+  }
+  assert.deepEqual(configFromHash(configToHash({ threads: 3 })).config, { threads: 3 });
+});
+
 test('attributes read like the hash, and a config survives hash and back', () => {
   const attrs = { model: 'Sequential([Flatten(), Dense(10, activation="softmax")])', 'learning-rate': '0.01', compact: '' };
   const { config } = readConfig((k) => attrs[k] ?? null);

@@ -8,7 +8,10 @@
 //   show       only these panels, "model,train,curves"
 //   autostart  train as soon as the data and model are ready;  compact  the narrow layout
 //   lang       the page's language (en, ko, ja; 'ko-KR' works too); else the reader's browser's
+//   threads    engine threads: 1 .. 8 or auto (the default: one per core where the page is
+//              cross-origin isolated; web/lib/threads.mjs)
 import { SETTINGS, readGivenSettings } from '../lib/settings.mjs';
+import { MAX_THREADS } from '../lib/threads.mjs';
 
 export const PANELS = {
   model: 'model-panel', train: 'train-panel', curves: 'curves-panel', maps: 'maps-panel', eval: 'eval-panel',
@@ -21,7 +24,7 @@ export const CONTROLS = ['preset', 'editor', 'summary', 'log', 'continue', 'epoc
 const FLAGS = ['autostart', 'compact'];
 // URL/attribute key -> config field: the training settings (lib/settings.mjs) and the map filter.
 const FIELDS = { ...Object.fromEntries(SETTINGS.map((s) => [s.attr, s.name])), filter: 'filter' };
-export const KEYS = ['model', ...Object.keys(FIELDS), 'images', 'hide', 'show', ...FLAGS, 'lang'];
+export const KEYS = ['model', ...Object.keys(FIELDS), 'images', 'hide', 'show', ...FLAGS, 'lang', 'threads'];
 
 const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
 const flag = (v) => v === '' || v === true || /^(1|true|yes|on)$/i.test(String(v));
@@ -54,6 +57,12 @@ export function readConfig(get) {
   if (lang) {
     if (/^[a-z]{2,3}([-_][A-Za-z0-9]+)*$/i.test(lang)) config.lang = lang;
     else problems.push({ code: 'embed.lang', params: { value: lang } });
+  }
+  const threads = get('threads');
+  if (threads) {
+    const n = threads === 'auto' ? threads : Number(threads);
+    if (n === 'auto' || (Number.isInteger(n) && n >= 1 && n <= MAX_THREADS)) config.threads = n;
+    else problems.push({ code: 'embed.threads', params: { value: threads, max: MAX_THREADS } });
   }
   for (const key of FLAGS) {
     const v = get(key);

@@ -10,9 +10,10 @@ import { loadEngine } from './engine.mjs';
 import { toCallbackList } from './callbacks.mjs';
 import { nextTurn } from './yield.mjs';
 
+// The first call's options (loadEngine's: { threads }) choose the engine for the whole context.
 let enginePromise = null;
-export function engine() {
-  enginePromise ??= loadEngine();
+export function engine(options) {
+  enginePromise ??= loadEngine(options);
   return enginePromise;
 }
 

@@ -4,6 +4,9 @@ import { loadFashionMnist, FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { createHandler } from './handler.mjs';
 
 const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
+// ?threads=N|auto (the page's `threads` setting, embed/config.mjs): fixed before the engine loads.
+const threads = new URL(import.meta.url).searchParams.get('threads');
+engine({ threads: threads === null || threads === 'auto' ? 'auto' : Number(threads) });
 
 async function loadData() {
   const e = await engine();

@@ -1,8 +1,10 @@
-// The pool itself, and the promise the kernels make with it: 1 and 2 threads give bit-identical
-// results (they split only along outputs). Without threads compiled in, both runs take the
+// The pool itself, and the promise the kernels make with it: 1, 2, 3, 4 and 8 threads give
+// bit-identical results (they split along outputs, or into fixed pieces summed in order), even
+// with more threads than this machine's cores. Without threads compiled in, every run takes the
 // one-thread path and the comparisons hold trivially.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <vector>
@@ -30,24 +32,44 @@ std::vector<float> random_floats(std::size_t n, Rng& rng) {
   return v;
 }
 
+// The counts the engine promises the same bits for (all of them are 1 without threads).
+constexpr int kThreadCounts[] = {2, 3, 4, 8};
+
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 }  // namespace
 
-TEST_CASE("parallel_for runs every chunk exactly once, many times over") {
-  Threads threads(max_threads());
-  CHECK(num_threads() == max_threads());
-  for (int n : {0, 1, 2, 3, 7, 64}) {
-    CAPTURE(n);
-    for (int rep = 0; rep < 200; ++rep) {
-      std::vector<std::atomic<int>> hits(std::size_t(n) + 1);
-      parallel_for(n, [&](int chunk) { hits[std::size_t(chunk)].fetch_add(1); });
-      for (int i = 0; i < n; ++i) REQUIRE(hits[std::size_t(i)].load() == 1);
-      REQUIRE(hits[std::size_t(n)].load() == 0);
+TEST_CASE("parallel_for runs every chunk exactly once, many times over, on any thread count") {
+  // 8, then fewer (helpers beyond the count sit out), then 8 again.
+  for (int count : {8, 2, 3, 8}) {
+    Threads threads(count);
+    CAPTURE(count);
+    CHECK(num_threads() == std::min(count, max_threads()));
+    for (int n : {0, 1, 2, 3, 7, 64}) {
+      CAPTURE(n);
+      for (int rep = 0; rep < 100; ++rep) {
+        std::vector<std::atomic<int>> hits(std::size_t(n) + 1);
+        // A chunk must not throw, so the worker indices are checked after the loop.
+        std::atomic<int> bad_worker{0};
+        parallel_for(n, [&](int chunk) {
+          hits[std::size_t(chunk)].fetch_add(1);
+          const int w = worker_index();
+          if (w < 0 || w >= std::min(count, max_threads())) bad_worker.fetch_add(1);
+        });
+        for (int i = 0; i < n; ++i) REQUIRE(hits[std::size_t(i)].load() == 1);
+        REQUIRE(hits[std::size_t(n)].load() == 0);
+        REQUIRE(bad_worker.load() == 0);
+      }
     }
   }
+}
+
+TEST_CASE("the default thread count is the host's cores, capped; the build's cap is 8 or 1") {
+  CHECK(max_threads() == (CONVLAB_HAS_THREADS ? 8 : 1));
+  CHECK(default_threads() >= 1);
+  CHECK(default_threads() <= max_threads());
 }
 
 TEST_CASE("a nested parallel_for runs inline on the calling thread") {
@@ -82,7 +104,8 @@ TEST_CASE("chunk_range cuts on aligned boundaries and covers everything") {
 }
 
 TEST_CASE(
-    "gemm gives bit-identical results on 1 and 2 threads, split along M, N or K in fixed pieces") {
+    "gemm gives bit-identical results on 1, 2, 3, 4 and 8 threads, split along M, N or K in fixed "
+    "pieces") {
   Rng rng(7);
   struct Shape {
     bool ta, tb;
@@ -112,12 +135,17 @@ TEST_CASE(
              C.data(), s.N, accumulate, e);
         return C;
       };
-      CHECK(same_bits(run(1), run(2)));
+      const auto one = run(1);
+      for (int n : kThreadCounts) {
+        CAPTURE(n);
+        CHECK(same_bits(one, run(n)));
+      }
     }
   }
 }
 
-TEST_CASE("training the lab model gives bit-identical losses and weights on 1 and 2 threads") {
+TEST_CASE(
+    "training the lab model gives bit-identical losses and weights on 1, 2, 3, 4 and 8 threads") {
   const char* lab = R"({"input_shape": [28, 28, 1], "layers": [
     {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu"}}, "MaxPooling2D",
     {"Conv2D": {"filters": 32, "kernel_size": 3, "activation": "relu", "padding": "same"}},
@@ -139,8 +167,12 @@ TEST_CASE("training the lab model gives bit-identical losses and weights on 1 an
     const Tensor& out = t.predict(x.data(), n);
     return std::make_tuple(losses, t.get_weights(), std::vector<float>(out.begin(), out.end()));
   };
-  const auto one = run(1), two = run(2);
-  CHECK(std::get<0>(one) == std::get<0>(two));
-  CHECK(same_bits(std::get<1>(one), std::get<1>(two)));
-  CHECK(same_bits(std::get<2>(one), std::get<2>(two)));
+  const auto one = run(1);
+  for (int n : kThreadCounts) {
+    CAPTURE(n);
+    const auto many = run(n);
+    CHECK(std::get<0>(one) == std::get<0>(many));
+    CHECK(same_bits(std::get<1>(one), std::get<1>(many)));
+    CHECK(same_bits(std::get<2>(one), std::get<2>(many)));
+  }
 }
