@@ -9,6 +9,9 @@ PACKAGES="cmake g++ make emscripten libxtensor-dev libxsimd-dev doctest-dev nloh
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev"
 # CJK fonts, so the Korean and Japanese screenshots (tests/e2e/languages.e2e.test.mjs) are not tofu.
 PACKAGES="$PACKAGES fonts-noto-cjk"
+# The other engines students use (tests/e2e/browsers.e2e.test.mjs): Firefox, and WebKit's
+# MiniBrowser with its WebDriver, which needs an X display (Xvfb).
+PACKAGES="$PACKAGES firefox-esr webkit2gtk-driver xvfb xauth"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every test suite: native doctest, the same doctest suite as wasm under Node, then node --test.
+# Every test suite: native doctest, the same doctest suite as wasm under Node, then node --test
+# (units, then the page in Chromium, and in Firefox and WebKit: tests/e2e/browsers.e2e.test.mjs).
 set -eu
 cd "$(dirname "$0")/.."
 # Seconds since the start before each phase, so a slow CI run shows where its time went.
@@ -16,12 +17,12 @@ ctest --test-dir build/native --output-on-failure
 ctest --test-dir build/wasm --output-on-failure
 phase node tests
 node --test tests/js/*.test.mjs
-phase Chromium tests
+phase browser tests: Chromium, Firefox, WebKit
 node --test tests/e2e/*.test.mjs
 
 # --- Reliability (issue 8): the native unit tests under ASan + UBSan, then under ThreadSanitizer
 # on 2 threads with every kernel split (CONVLAB_TEST_THREADS=2; the first race report fails the
-# run), then every libFuzzer harness for 60 s from its seed corpus (in parallel;
+# run), then every libFuzzer harness for 30 s from its seed corpus (in parallel;
 # CONVLAB_FUZZ_SECONDS in build/fuzz).
 phase sanitizer and fuzzer builds
 sh scripts/build.sh --checks
