@@ -1,8 +1,9 @@
 // The bench's outputs: one JSON line per measured row, and a markdown table of img/s (median
-// [min-max]), GFLOP/s and the ratio to the best peer (the faster TF.js backend) per model/task.
+// [min-max]), GFLOP/s and the ratio to the best one-thread peer (TF.js or PyTorch) per model/task.
 import { summarize } from './stats.mjs';
 
-const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
+// One-thread peers: the best of them is the "× best peer" column's denominator.
+const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'pytorch cpu'];
 const gflops = (g) => (g >= 1 ? g.toFixed(1) : g.toPrecision(2));
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3));
 

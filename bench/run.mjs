@@ -1,9 +1,9 @@
 // npm run bench: convlab (wasm in this Node process, one thread and two; native) beside TensorFlow.js
-// ('cpu' and 'wasm' SIMD backends), training and predicting the course's models with batch 32 on
-// the real Fashion-MNIST, in one run. Prints JSON lines as rows finish, then a markdown table,
-// and writes both to bench/results/<date>.md.
-//   node bench/run.mjs [--models lab,lab64,single-conv,dnn] [--seconds 1] [--no-peers] [--quick]
-//                      [--no-threads]
+// ('cpu' and 'wasm' SIMD backends) and, when asked, PyTorch CPU (1 and 2 threads), training and
+// predicting the course's models with batch 32 on the real Fashion-MNIST, in one run. Prints JSON
+// lines as rows finish, then a markdown table, and writes both to bench/results/<date>.md.
+//   node bench/run.mjs [--models lab,lab64,single-conv,dnn] [--seconds 1] [--quick] [--no-threads]
+//                      [--peers tfjs|torch|tfjs,torch] [--no-peers]
 // The "2 threads" rows run the threaded build (web/wasm/convlab-mt-node.cjs) and the native
 // build with its pool on; their "× 1 thread" column divides by the one-thread row above them.
 // Timings: >= 30 warm-up calls before timing convlab's wasm (V8 tier-up), then the median of
@@ -20,16 +20,20 @@ import { benchNative, benchWasm, nativeBinaries } from './convlab.mjs';
 import { forwardFlops } from './flops.mjs';
 import { jsonLine, markdownTable } from './report.mjs';
 import { benchTf, loadTf } from './tfjs.mjs';
+import { benchTorch, ensureTorch, torchVersion } from './torch.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const { values: opts } = parseArgs({ options: {
   models: { type: 'string', default: 'lab,lab64,single-conv,dnn' },
   seconds: { type: 'string', default: '1' },
   'no-peers': { type: 'boolean', default: false },
+  peers: { type: 'string', default: 'tfjs' },
   quick: { type: 'boolean', default: false },
   'no-threads': { type: 'boolean', default: false },
 } });
 const models = opts.models.split(',');
+const peers = new Set(opts['no-peers'] ? [] : opts.peers.split(',').filter(Boolean));
+for (const p of peers) if (!['tfjs', 'torch'].includes(p)) throw new Error(`bench: unknown peer '${p}' (tfjs, torch)`);
 const seconds = Number(opts.seconds);
 const runs = opts.quick ? 3 : 5;
 const cfg = {
@@ -47,7 +51,9 @@ const x = new Float32Array(32 * 784);
 for (let i = 0; i < x.length; i++) x[i] = train.images[i] / 255;
 const dataDir = `${root}/build/native/test-data`;  // decompressed by the native CMake build
 const natives = nativeBinaries(root);
-if (!opts['no-peers']) await loadTf();
+if (peers.has('tfjs')) await loadTf();
+if (peers.has('torch')) ensureTorch();
+const FASHION = '/usr/share/datasets/fashion-mnist';  // Debian's dataset-fashion-mnist
 
 const rows = [];
 const emit = (row) => {
@@ -77,7 +83,13 @@ for (const model of models) {
     add(model, n.engine, benchNative(n.path, preset, dataDir, cfg.convlab), flops);
     if (engineMt) add(model, `${n.engine} 2 threads`, benchNative(n.path, preset, dataDir, cfg.convlab, 2), flops);
   }
-  if (opts['no-peers']) continue;
+  if (peers.has('torch')) {
+    for (const threads of [1, 2]) {
+      const name = threads === 1 ? 'pytorch cpu' : 'pytorch cpu 2 threads';
+      add(model, name, benchTorch(preset, FASHION, threads, cfg.convlab), flops);
+    }
+  }
+  if (!peers.has('tfjs')) continue;
   const hasConv = preset.layers.some((l) => typeof l === 'object' && 'Conv2D' in l);
   for (const backend of ['wasm', 'cpu']) {
     const name = `tfjs-${backend}`;
@@ -104,7 +116,8 @@ const cpu = (() => {
 const date = new Date().toISOString().slice(0, 10);
 const header = `Measured ${date} on ${cpu} (${os.cpus().length} cores, shared), Node ${process.versions.node}; ` +
   'batch 32, adam, real Fashion-MNIST; one thread except the "2 threads" rows ' +
-  '(tfjs-wasm has no threads under Node).';
+  '(tfjs-wasm has no threads under Node)' +
+  (peers.has('torch') ? `; PyTorch ${torchVersion()} CPU through Debian's python3-torch.` : '.');
 const table = markdownTable(rows);
 console.log(`\n${header}\n\n${table}`);
 mkdirSync(`${root}/bench/results`, { recursive: true });
