@@ -26,22 +26,27 @@ function installErrorHooks() {
   document.addEventListener('securitypolicyviolation', (e) => window.__errors.push(`CSP ${e.violatedDirective}: ${e.blockedURI}`));
 }
 
-export async function openChromium() {
-  const browser = await launchBrowser();
-  const page = await browser.context.newPage();
-  await page.setViewportSize(VIEWPORT);
+// A Playwright or Puppeteer page (they share goto/reload/evaluate/screenshot and 'pageerror').
+async function fromPage(name, page, close) {
   const seen = [];
   page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  await page.addInitScript(installErrorHooks);
   return {
-    name: 'chromium',
+    name,
     goto: (url) => page.goto(url),
     reload: () => page.reload(),
     evaluate: (fn, arg) => page.evaluate(call(fn, arg)),
     screenshot: (path) => page.screenshot({ path }),
     errors: async () => [...seen, ...await page.evaluate(() => window.__errors ?? [])],
-    close: () => browser.close(),
+    close,
   };
+}
+
+export async function openChromium() {
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.setViewportSize(VIEWPORT);
+  await page.addInitScript(installErrorHooks);
+  return fromPage('chromium', page, () => browser.close());
 }
 
 export async function openFirefox() {
@@ -54,18 +59,8 @@ export async function openFirefox() {
   });
   const page = await browser.newPage();
   await page.setViewport(VIEWPORT);
-  const seen = [];
-  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
   await page.evaluateOnNewDocument(installErrorHooks);
-  return {
-    name: 'firefox',
-    goto: (url) => page.goto(url),
-    reload: () => page.reload(),
-    evaluate: (fn, arg) => page.evaluate(call(fn, arg)),
-    screenshot: (path) => page.screenshot({ path }),
-    errors: async () => [...seen, ...await page.evaluate(() => window.__errors ?? [])],
-    close: () => browser.close(),
-  };
+  return fromPage('firefox', page, () => browser.close());
 }
 
 async function freePort() {
