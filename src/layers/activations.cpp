@@ -8,14 +8,27 @@
 
 namespace convlab {
 
+namespace {
+
+// Keras's SELU constants (Klambauer et al. 2017) and leaky_relu's default negative_slope.
+constexpr float kSeluAlpha = 1.67326324f, kSeluScale = 1.05070098f, kLeakySlope = 0.2f;
+
+}  // namespace
+
 ActivationFn activation_from_name(const std::string& name, const std::string& where) {
   if (name == "linear" || name.empty()) return ActivationFn::linear;
   if (name == "relu") return ActivationFn::relu;
   if (name == "sigmoid") return ActivationFn::sigmoid;
   if (name == "tanh") return ActivationFn::tanh;
   if (name == "softmax") return ActivationFn::softmax;
+  if (name == "elu") return ActivationFn::elu;
+  if (name == "selu") return ActivationFn::selu;
+  if (name == "softplus") return ActivationFn::softplus;
+  if (name == "softsign") return ActivationFn::softsign;
+  if (name == "leaky_relu") return ActivationFn::leaky_relu;
   throw Error(where + ": unknown activation '" + name +
-              "' (expected one of relu, softmax, sigmoid, tanh, linear)");
+              "' (expected one of relu, softmax, sigmoid, tanh, linear, elu, selu, softplus, "
+              "softsign, leaky_relu)");
 }
 
 const char* activation_name(ActivationFn fn) {
@@ -25,6 +38,11 @@ const char* activation_name(ActivationFn fn) {
     case ActivationFn::sigmoid: return "sigmoid";
     case ActivationFn::tanh: return "tanh";
     case ActivationFn::softmax: return "softmax";
+    case ActivationFn::elu: return "elu";
+    case ActivationFn::selu: return "selu";
+    case ActivationFn::softplus: return "softplus";
+    case ActivationFn::softsign: return "softsign";
+    case ActivationFn::leaky_relu: return "leaky_relu";
   }
   return "linear";
 }
@@ -39,6 +57,23 @@ void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t
       return;
     case ActivationFn::tanh:
       for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
+      return;
+    case ActivationFn::elu:
+      for (std::size_t i = 0; i < n; ++i) y[i] = y[i] > 0.0f ? y[i] : std::expm1(y[i]);
+      return;
+    case ActivationFn::selu:
+      for (std::size_t i = 0; i < n; ++i)
+        y[i] = kSeluScale * (y[i] > 0.0f ? y[i] : kSeluAlpha * std::expm1(y[i]));
+      return;
+    case ActivationFn::softplus:  // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
+      for (std::size_t i = 0; i < n; ++i)
+        y[i] = std::max(y[i], 0.0f) + std::log1p(std::exp(-std::fabs(y[i])));
+      return;
+    case ActivationFn::softsign:
+      for (std::size_t i = 0; i < n; ++i) y[i] = y[i] / (1.0f + std::fabs(y[i]));
+      return;
+    case ActivationFn::leaky_relu:
+      for (std::size_t i = 0; i < n; ++i) y[i] = y[i] > 0.0f ? y[i] : kLeakySlope * y[i];
       return;
     case ActivationFn::softmax:
       for (std::size_t r = 0; r < rows; ++r) {
@@ -65,6 +100,25 @@ void activation_backward(ActivationFn fn, const float* y, const float* dy, float
       return;
     case ActivationFn::tanh:
       for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+      return;
+    case ActivationFn::elu:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (y[i] > 0.0f ? 1.0f : y[i] + 1.0f);
+      return;
+    case ActivationFn::selu:
+      for (std::size_t i = 0; i < n; ++i)
+        dx[i] = dy[i] * (y[i] > 0.0f ? kSeluScale : y[i] + kSeluScale * kSeluAlpha);
+      return;
+    case ActivationFn::softplus:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * -std::expm1(-y[i]);
+      return;
+    case ActivationFn::softsign:
+      for (std::size_t i = 0; i < n; ++i) {
+        const float s = 1.0f - std::fabs(y[i]);
+        dx[i] = dy[i] * s * s;
+      }
+      return;
+    case ActivationFn::leaky_relu:
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (y[i] > 0.0f ? 1.0f : kLeakySlope);
       return;
     case ActivationFn::softmax:
       for (std::size_t r = 0; r < rows; ++r) {

@@ -1,7 +1,9 @@
 // Keras activations, applied in place over rows of `cols` values (softmax normalises each row:
 // the last axis, as Keras does). Backward is written in terms of the OUTPUT y, which every
 // layer keeps anyway, so no pre-activation buffer is needed:
-//   relu' = (y > 0), sigmoid' = y(1 - y), tanh' = 1 - y^2,
+//   relu' = (y > 0), sigmoid' = y(1 - y), tanh' = 1 - y^2, elu' = y + 1 (y <= 0),
+//   selu' = y + scale * alpha (y <= 0), softplus' = 1 - exp(-y), softsign' = (1 - |y|)^2,
+//   leaky_relu' = 0.2 (y <= 0; Keras's default negative_slope),
 //   softmax: dx = y * (dy - sum(dy * y)) per row (the Jacobian-vector product).
 #pragma once
 
@@ -10,7 +12,18 @@
 
 namespace convlab {
 
-enum class ActivationFn { linear, relu, sigmoid, tanh, softmax };
+enum class ActivationFn {
+  linear,
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  elu,
+  selu,
+  softplus,
+  softsign,
+  leaky_relu
+};
 
 // Throws Error("<where>: unknown activation '<name>' (expected one of ...)").
 ActivationFn activation_from_name(const std::string& name, const std::string& where);

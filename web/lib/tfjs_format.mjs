@@ -2,6 +2,8 @@
 // one weights.bin of little-endian float32 values, the files tf.loadLayersModel reads and
 // tensorflowjs_converter turns into a Keras model. Import goes the other way and also takes
 // what TF.js's own model.save() writes and Keras's model.to_json().
+import { LAYER_CATALOG } from './layer_catalog.mjs';
+
 const VERSION = '0.1.0';
 
 export function toTfjsArtifacts(model, { trainingConfig = null } = {}) {
@@ -18,10 +20,9 @@ export function toTfjsArtifacts(model, { trainingConfig = null } = {}) {
   return { modelJson, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) };
 }
 
-// The layer types the engine builds (src/model/layer_factory.cpp), checked here first so that an
-// unsupported model is refused with its layer's name rather than its position.
-export const SUPPORTED_LAYERS = ['InputLayer', 'Conv2D', 'Convolution2D', 'MaxPooling2D', 'MaxPool2D', 'Flatten', 'Dense', 'Dropout',
-  'BatchNormalization', 'Activation'];
+// The layer types the engine builds (its catalog, layer_catalog.mjs), checked here first so that
+// an unsupported model is refused with its layer's name rather than its position.
+export const SUPPORTED_LAYERS = ['InputLayer', ...LAYER_CATALOG.flatMap((e) => [e.className, ...e.aliases])];
 
 const INITIALIZER_KEYS = ['kernel_initializer', 'bias_initializer', 'beta_initializer', 'gamma_initializer',
   'moving_mean_initializer', 'moving_variance_initializer'];
