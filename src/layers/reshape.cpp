@@ -63,9 +63,11 @@ const Tensor& Reshape::backward(const Tensor& dy) {
   return dx_;
 }
 
+// The resolved shape, once built: TF.js infers a -1 only while predicting, so a Flatten after a
+// Reshape((-1, 3)) would not load there. The output is the same either way.
 Json Reshape::config() const {
   Json shape = Json::array();
-  for (auto d : target_) shape.push_back(d ? Json(d) : Json(-1));
+  for (auto d : out_.empty() ? target_ : out_) shape.push_back(d ? Json(d) : Json(-1));
   return Json{{"target_shape", shape}};
 }
 

@@ -1,5 +1,7 @@
 #include "model/layer_catalog.hpp"
 
+#include <tuple>
+
 #include "core/error.hpp"
 #include "layers/activation.hpp"
 #include "layers/advanced_activations.hpp"
@@ -7,12 +9,14 @@
 #include "layers/batch_normalization.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
+#include "layers/depthwise_conv2d.hpp"
 #include "layers/dropout.hpp"
 #include "layers/flatten.hpp"
 #include "layers/global_pooling2d.hpp"
 #include "layers/max_pooling2d.hpp"
 #include "layers/rescaling.hpp"
 #include "layers/reshape.hpp"
+#include "layers/separable_conv2d.hpp"
 #include "layers/zero_padding2d.hpp"
 
 namespace convlab {
@@ -157,6 +161,50 @@ std::unique_ptr<Layer> relu(const std::string& name, LayerArgs& args) {
   return std::make_unique<ReLU>(name, max_value, slope, args.number("threshold", 0.0f));
 }
 
+// What DepthwiseConv2D and SeparableConv2D read alike; `weights` names their kernels.
+struct Separable {
+  int kh, kw, sh, sw;
+  Padding padding;
+  int depth_multiplier;
+  ActivationFn activation;
+  bool use_bias;
+};
+
+Separable separable_args(LayerArgs& args, const std::vector<const char*>& weights) {
+  Separable s{};
+  std::tie(s.kh, s.kw) = args.int_pair("kernel_size", std::nullopt);
+  std::tie(s.sh, s.sw) = args.int_pair("strides", std::pair{1, 1});
+  s.padding = args.padding();
+  s.depth_multiplier = args.positive_int("depth_multiplier", 1);
+  s.activation = args.activation();
+  s.use_bias = args.boolean("use_bias", true);
+  args.only("data_format", {"channels_last"});
+  args.only("dilation_rate", {1, Json::array({1, 1})});
+  args.initializer("bias_initializer", "Zeros");
+  for (const char* kernel : weights) {
+    const std::string w(kernel);
+    args.initializer(w + "_initializer", "GlorotUniform");
+    args.only(w + "_regularizer", {});
+    args.only(w + "_constraint", {});
+  }
+  for (const char* key : {"bias_regularizer", "activity_regularizer", "bias_constraint"})
+    args.only(key, {});
+  return s;
+}
+
+std::unique_ptr<Layer> depthwise_conv2d(const std::string& name, LayerArgs& args) {
+  const Separable s = separable_args(args, {"depthwise"});
+  return std::make_unique<DepthwiseConv2D>(name, s.kh, s.kw, s.sh, s.sw, s.padding,
+                                           s.depth_multiplier, s.activation, s.use_bias);
+}
+
+std::unique_ptr<Layer> separable_conv2d(const std::string& name, LayerArgs& args) {
+  const int filters = args.positive_int("filters");
+  const Separable s = separable_args(args, {"depthwise", "pointwise"});
+  return std::make_unique<SeparableConv2D>(name, filters, s.kh, s.kw, s.sh, s.sw, s.padding,
+                                           s.depth_multiplier, s.activation, s.use_bias);
+}
+
 std::string supported_list() {
   std::string s;
   for (const LayerEntry& e : layer_catalog()) s += (s.empty() ? "" : ", ") + e.class_name;
@@ -258,6 +306,31 @@ const std::vector<LayerEntry>& layer_catalog() {
       {"LeakyReLU", {}, "leaky_re_lu", {"alpha"}, {"negative_slope"}, {}, 1, "", leaky_relu},
       {"ELU", {}, "elu", {"alpha"}, {}, {}, 1, "", elu},
       {"ReLU", {}, "re_lu", {"max_value", "negative_slope", "threshold"}, {}, {}, 0, "", relu},
+      {"DepthwiseConv2D",
+       {},
+       "depthwise_conv2d",
+       {"kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate",
+        "activation", "use_bias", "depthwise_initializer", "bias_initializer",
+        "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint",
+        "bias_constraint"},
+       {},
+       {"kernel_size"},
+       1,
+       "DW",
+       depthwise_conv2d},
+      {"SeparableConv2D",
+       {"SeparableConvolution2D"},
+       "separable_conv2d",
+       {"filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+        "depth_multiplier", "activation", "use_bias", "depthwise_initializer",
+        "pointwise_initializer", "bias_initializer", "depthwise_regularizer",
+        "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint",
+        "pointwise_constraint", "bias_constraint"},
+       {},
+       {"filters", "kernel_size"},
+       2,
+       "SC{filters}",
+       separable_conv2d},
   };
   return kCatalog;
 }

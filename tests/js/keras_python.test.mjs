@@ -226,8 +226,8 @@ test('error messages name the line, the layer and the argument', () => {
     ['model = keras.Sequential([\n  keras.layers.Conv2d(32, 3)\n])', "line 2: unknown layer 'Conv2d' — did you mean 'Conv2D'?"],
     ['model = Sequential([Dence(10)])', "line 1: unknown layer 'Dence' — did you mean 'Dense'?"],
     ['model = Sequential([Foo(10)])', "line 1: unknown layer 'Foo'"],
-    ['model = Sequential([SeparableConv2D(8, 3)])',
-      'line 1: SeparableConv2D is not supported by convlab (it has Conv2D, MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Rescaling, ZeroPadding2D, Reshape, LeakyReLU, ELU, ReLU, InputLayer)'],
+    ['model = Sequential([Conv1D(8, 3)])',
+      'line 1: Conv1D is not supported by convlab (it has Conv2D, MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Rescaling, ZeroPadding2D, Reshape, LeakyReLU, ELU, ReLU, DepthwiseConv2D, SeparableConv2D, InputLayer)'],
     ['model = Sequential()\nmodel.add(Flatten())\nmodel.add(Dense(10, activatoin="relu"))',
       "line 3: Dense: unknown argument 'activatoin' — did you mean 'activation'?"],
     ['model = Sequential([Dense(10, foo=1)])', "line 1: Dense: unknown argument 'foo'"],
@@ -354,4 +354,15 @@ test('number literals joined by + - * / are folded with Python precedence; other
   assert.equal(rate('1 / 4 / 2'), 0.125);
   assert.throws(() => rate('1 / 0'), /line 1: division by zero/);
   assert.throws(() => rate('x * 2'), /unsupported Python: arithmetic 'x \* 2'/);
+});
+
+test('DepthwiseConv2D and SeparableConv2D take Keras positional order', () => {
+  const { config } = parseKerasPython(`model = tf.keras.Sequential([
+    tf.keras.layers.DepthwiseConv2D(3, (2, 2), 'same', 2, input_shape=(28, 28, 1)),
+    tf.keras.layers.SeparableConv2D(16, (3, 3), activation='relu'),
+])`);
+  assert.deepEqual(config.layers, [
+    { DepthwiseConv2D: { kernel_size: 3, strides: [2, 2], padding: 'same', depth_multiplier: 2 } },
+    { SeparableConv2D: { filters: 16, kernel_size: [3, 3], activation: 'relu' } },
+  ]);
 });

@@ -6,13 +6,28 @@ import { LAYER_CATALOG } from './layer_catalog.mjs';
 
 const VERSION = '0.1.0';
 
+// What TF.js's layers cannot reproduce (tfjs-layers 4.x): it would load these and predict
+// something else, or fail on load, so the export refuses them by name instead.
+const TFJS_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'];
+function tfjsGap({ class_name: cls, config: c }) {
+  if (c.activation && !TFJS_ACTIVATIONS.includes(c.activation)) return `activation '${c.activation}'`;
+  if (cls === 'ELU' && c.alpha !== 1) return `ELU alpha=${c.alpha} (TF.js supports only 1)`;
+  if (cls === 'ReLU' && (c.negative_slope !== 0 || c.threshold !== 0)) return 'ReLU negative_slope or threshold (TF.js has max_value only)';
+  return null;
+}
+
 export function toTfjsArtifacts(model, { trainingConfig = null } = {}) {
+  const topology = JSON.parse(model.toJSON());
+  for (const layer of topology.config.layers) {
+    const gap = tfjsGap(layer);
+    if (gap) throw new Error(`TF.js export: layer '${layer.config.name}' (${layer.class_name}) uses ${gap}, which TensorFlow.js cannot load as such`);
+  }
   const manifest = model.weightsManifest();
   const modelJson = {
     format: 'layers-model',
     generatedBy: `convlab ${VERSION}`,
     convertedBy: null,
-    modelTopology: JSON.parse(model.toJSON()),
+    modelTopology: topology,
     weightsManifest: [{ paths: ['weights.bin'], weights: manifest.map(({ name, shape }) => ({ name, shape, dtype: 'float32' })) }],
   };
   if (trainingConfig) modelJson.trainingConfig = trainingConfig;

@@ -6,12 +6,16 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "gradcheck.hpp"
 #include "layers/activations.hpp"
 #include "layers/advanced_activations.hpp"
 #include "layers/average_pooling2d.hpp"
+#include "layers/conv2d.hpp"
+#include "layers/depthwise_conv2d.hpp"
 #include "layers/global_pooling2d.hpp"
 #include "layers/rescaling.hpp"
 #include "layers/reshape.hpp"
+#include "layers/separable_conv2d.hpp"
 #include "layers/zero_padding2d.hpp"
 #include "model/keras_config.hpp"
 #include "model/summary.hpp"
@@ -93,7 +97,7 @@ TEST_CASE("reshape infers its -1, keeps the values in order and refuses a size t
   Rng rng(1);
   Reshape layer("reshape", {0, 3});
   REQUIRE(layer.build({2, 3, 2}, rng) == Shape{4, 3});
-  CHECK(layer.config().dump() == R"({"target_shape":[-1,3]})");
+  CHECK(layer.config().dump() == R"({"target_shape":[4,3]})");  // resolved, for TF.js
   Reshape wrong("reshape_1", {2, 0});
   CHECK_THROWS_WITH_AS(wrong.build({5}, rng),
                        "reshape_1: Reshape cannot reshape input (None, 5) (5 values) to "
@@ -177,4 +181,68 @@ TEST_CASE("summary rows of the new layers: Keras's base names, output shapes and
     CHECK(s.find(row) != std::string::npos);
   }
   CHECK(s.find("Total params: 170") != std::string::npos);
+}
+
+TEST_CASE("depthwise convolution equals Conv2D with a block-diagonal kernel, the plain reference") {
+  for (auto padding : {Padding::valid, Padding::same}) {
+    CAPTURE(padding == Padding::same);
+    Rng rng(3);
+    const int C = 3, M = 2;
+    DepthwiseConv2D depthwise("depthwise_conv2d", 3, 2, 2, 1, padding, M, ActivationFn::tanh);
+    Conv2D reference("conv2d", C * M, 3, 2, 2, 1, padding, ActivationFn::tanh);
+    REQUIRE(depthwise.build({6, 5, C}, rng) == reference.build({6, 5, C}, rng));
+    Tensor& k = *depthwise.params()[0].value;     // (3, 2, C, M)
+    Tensor& full = *reference.params()[0].value;  // (3, 2, C, C * M)
+    std::fill(full.begin(), full.end(), 0.0f);
+    for (std::size_t ky = 0; ky < 3; ++ky)
+      for (std::size_t kx = 0; kx < 2; ++kx)
+        for (int c = 0; c < C; ++c)
+          for (int m = 0; m < M; ++m) full(ky, kx, c, c * M + m) = k(ky, kx, c, m);
+    *depthwise.params()[1].value = testing::random_tensor({std::size_t(C * M)}, rng);
+    *reference.params()[1].value = *depthwise.params()[1].value;
+    const Tensor x = testing::random_tensor({2, 6, 5, C}, rng);
+    const Tensor y = depthwise.forward(x, Mode::inference);
+    const Tensor want = reference.forward(x, Mode::inference);
+    REQUIRE(y.size() == want.size());
+    for (std::size_t i = 0; i < y.size(); ++i)
+      CHECK(y.data()[i] == doctest::Approx(want.data()[i]).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("separable convolution equals its depthwise step followed by a 1x1 Conv2D") {
+  Rng rng(4);
+  SeparableConv2D separable("separable_conv2d", 4, 3, 3, 1, 1, Padding::same, 2,
+                            ActivationFn::relu);
+  DepthwiseConv2D depthwise("depthwise_conv2d", 3, 3, 1, 1, Padding::same, 2, ActivationFn::linear,
+                            false);
+  Conv2D pointwise("conv2d", 4, 1, 1, 1, 1, Padding::valid, ActivationFn::relu);
+  REQUIRE(separable.build({5, 4, 2}, rng) == Shape{5, 4, 4});
+  pointwise.build(depthwise.build({5, 4, 2}, rng), rng);
+  auto p = separable.params();
+  REQUIRE(p.size() == 3);
+  CHECK(p[0].name == "depthwise_kernel");
+  CHECK(p[1].name == "pointwise_kernel");
+  CHECK(p[1].value->shape()[2] == 4);  // (1, 1, C * M, F)
+  *depthwise.params()[0].value = *p[0].value;
+  *pointwise.params()[0].value = *p[1].value;
+  *p[2].value = testing::random_tensor({4}, rng);
+  *pointwise.params()[1].value = *p[2].value;
+  const Tensor x = testing::random_tensor({2, 5, 4, 2}, rng);
+  const Tensor y = separable.forward(x, Mode::inference);
+  const Tensor want = pointwise.forward(depthwise.forward(x, Mode::inference), Mode::inference);
+  REQUIRE(y.size() == want.size());
+  for (std::size_t i = 0; i < y.size(); ++i)
+    CHECK(y.data()[i] == doctest::Approx(want.data()[i]).epsilon(1e-5));
+}
+
+TEST_CASE("depthwise and separable summary rows and parameter counts match Keras") {
+  Rng rng(1);
+  auto model = model_from_json(R"({"input_shape": [28, 28, 1], "layers": [
+    {"DepthwiseConv2D": {"kernel_size": 3, "depth_multiplier": 2}},
+    {"SeparableConv2D": {"filters": 8, "kernel_size": 3, "padding": "same"}}, "Flatten"]})",
+                               rng);
+  const std::string s = summary(*model);
+  // 3*3*1*2 + 2 = 20; 3*3*2 + 2*8 + 8 = 42
+  CHECK(s.find("depthwise_conv2d (DepthwiseC (None, 26, 26, 2)         20") != std::string::npos);
+  CHECK(s.find("separable_conv2d (SeparableC (None, 26, 26, 8)         42") != std::string::npos);
 }

@@ -98,7 +98,7 @@ TEST_CASE("config errors name the layer and the problem") {
         "layer 0: unknown layer type 'Conv3D' (did you mean 'Conv2D'?); supported: Conv2D, "
         "MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, AveragePooling2D, "
         "GlobalAveragePooling2D, GlobalMaxPooling2D, Rescaling, ZeroPadding2D, Reshape, LeakyReLU, "
-        "ELU, ReLU");
+        "ELU, ReLU, DepthwiseConv2D, SeparableConv2D");
   CHECK(
       error_of(
           R"({"input_shape": [4], "layers": [{"Dense": {"units": 2, "activation": "relux"}}]})") ==
