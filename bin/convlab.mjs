@@ -12,6 +12,7 @@ import { loadData } from './data.mjs';
 import { BUILTIN_DATASETS, checkModelFits } from '../web/lib/data/load.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
+import { parseKerasPython } from '../web/lib/keras_python.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
@@ -20,7 +21,8 @@ const USAGE = `usage:
   convlab evaluate --load runs/lab1 [--data mnist|PATH] [--batch-size 32]
   convlab summary  --model lab | --load runs/lab1
   convlab export   --load runs/lab1 | --model lab   --out DIR
---model is a preset (${Object.keys(PRESETS).join(', ')}) or a Keras JSON file.
+--model is a preset (${Object.keys(PRESETS).join(', ')}), a Keras JSON file or a .py file with
+the notebook's Keras code (its Sequential model).
 --data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
 path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
 .gz), cifar-10-binary.tar.gz, cifar-10-python.tar.gz, data_batch_N.bin / test_batch.bin (or their
@@ -54,12 +56,20 @@ function number(flags, name, { integer = false, min = -Infinity, max = Infinity 
 }
 
 async function modelConfig(flags) {
-  if (!flags.model) throw new UsageError('--model is required (a preset name or a Keras JSON file)');
+  if (!flags.model) throw new UsageError('--model is required (a preset name, a Keras JSON file or a .py file)');
   if (PRESETS[flags.model]) return PRESETS[flags.model];
   if (!existsSync(flags.model)) {
     throw new UsageError(`--model: '${flags.model}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a file`);
   }
   const text = await readFile(flags.model, 'utf8');
+  // A notebook's Python (the page's parser): the model its Sequential([...]) / model.add lines build.
+  if (flags.model.endsWith('.py')) {
+    try {
+      return parseKerasPython(text).config;
+    } catch (e) {
+      throw new UsageError(`${flags.model}: ${e.message}`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -115,3 +115,27 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
   assert.equal(t.stderr, "convlab: conv2d: Conv2D: unknown argument 'activatoin' (did you mean 'activation'?)\n");
   assert.equal(t.code, 2);
 });
+
+test('--model takes a .py file with the notebook code; its errors name the file and line', async () => {
+  await writeFile(join(dir, 'keras3.py'), `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Rescaling(1./255),
+    layers.SeparableConv2D(8, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+`);
+  const s = await run('summary', '--model', join(dir, 'keras3.py'));
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /rescaling \(Rescaling\) +\(None, 28, 28, 1\) +0/);
+  assert.match(s.stdout, /separable_conv2d \(SeparableC \(None, 26, 26, 8\) +25/); // 9 + 8 + 8
+  assert.match(s.stdout, /global_average_pooling2d \(Gl \(None, 8\) +0/);
+  assert.match(s.stdout, /Total params: 115/); // 25 + 8 * 10 + 10
+  await writeFile(join(dir, 'typo.py'), 'model = Sequential([\n  Dense(10, activatoin="relu")\n])\n');
+  const t = await run('summary', '--model', join(dir, 'typo.py'));
+  assert.equal(t.code, 2);
+  assert.equal(t.stderr, `convlab: ${join(dir, 'typo.py')}: line 2: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
+});

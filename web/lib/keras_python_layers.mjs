@@ -87,7 +87,8 @@ const OPTIMIZERS = {
 const OPTIMIZER_KEYWORDS = ['name', 'decay', 'clipnorm', 'clipvalue', 'global_clipnorm', 'weight_decay', 'use_ema',
   'ema_momentum', 'ema_overwrite_frequency', 'jit_compile', 'lr'];
 const OTHER_OPTIMIZERS = ['Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'AdamW', 'Lion', 'Adafactor'];
-const LOSSES = { SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy' };
+const LOSSES = { SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
+  BinaryCrossentropy: 'binary_crossentropy' };
 // Regularizer functions and classes: their arguments and Keras's default factors.
 const REGULARIZERS = {
   l1: { positional: ['l1'], alias: { l: 'l1' }, defaults: { l1: 0.01 } },
