@@ -276,7 +276,7 @@ test('error messages name the line, the layer and the argument', () => {
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer=Adam(learning_rate=0.1, lr=0.2), loss='categorical_crossentropy')",
       "line 2: Adam: argument 'learning_rate' given twice"],
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer='adam', loss='mse')",
-      "line 2: compile: unsupported loss 'mse' (convlab has sparse_categorical_crossentropy, categorical_crossentropy)"],
+      "line 2: compile: unsupported loss 'mse' (convlab has sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)"],
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer='adam')", "line 2: compile: missing argument 'loss', e.g. loss='sparse_categorical_crossentropy'"],
     ["model = Sequential([Dense(1)])\nmodel.compile('adam', tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))",
       "line 2: compile: from_logits=True is not supported: convlab's losses take probabilities, so end the model with activation='softmax'"],
