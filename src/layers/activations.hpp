@@ -4,11 +4,14 @@
 //   relu' = (y > 0), sigmoid' = y(1 - y), tanh' = 1 - y^2, elu' = y + 1 (y <= 0),
 //   selu' = y + scale * alpha (y <= 0), softplus' = 1 - exp(-y), softsign' = (1 - |y|)^2,
 //   leaky_relu' = 0.2 (y <= 0; Keras's default negative_slope),
+//   swish (silu) = x sigmoid(x) and gelu = x Phi(x) (Keras's exact, erf form) need x itself:
+//   forward keeps the pre-activation values in `keep`, which backward reads as z.
 //   softmax: dx = y * (dy - sum(dy * y)) per row (the Jacobian-vector product).
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace convlab {
 
@@ -22,17 +25,25 @@ enum class ActivationFn {
   selu,
   softplus,
   softsign,
-  leaky_relu
+  leaky_relu,
+  swish,
+  gelu
 };
 
 // Throws Error("<where>: unknown activation '<name>' (expected one of ...)").
 ActivationFn activation_from_name(const std::string& name, const std::string& where);
 const char* activation_name(ActivationFn fn);
 
-void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t cols);
+// True for swish and gelu, whose derivative the output alone does not give.
+bool activation_needs_input(ActivationFn fn);
 
-// dx may alias dy.
+// `keep` (grown, never shrunk, so steady steps allocate nothing) receives the values before the
+// activation when activation_needs_input(fn); it may be null otherwise.
+void activation_forward(ActivationFn fn, float* y, std::size_t rows, std::size_t cols,
+                        std::vector<float>* keep = nullptr);
+
+// dx may alias dy. z: what forward kept (read only when activation_needs_input(fn)).
 void activation_backward(ActivationFn fn, const float* y, const float* dy, float* dx,
-                         std::size_t rows, std::size_t cols);
+                         std::size_t rows, std::size_t cols, const float* z = nullptr);
 
 }  // namespace convlab

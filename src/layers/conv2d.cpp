@@ -126,7 +126,7 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
     gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y,
          filters_, false, epilogue);
   }
-  if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_);
+  if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_, &pre_activation_);
   return y_;
 }
 
@@ -135,7 +135,8 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
   const float* dz = dy.data();
   if (activation_ != ActivationFn::linear) {
     ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
-    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
+    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_,
+                        pre_activation_.data());
     dz = dz_.data();
   }
   if (winograd_forward_) {

@@ -51,14 +51,15 @@ class Conv2D : public Layer {
   SlidingRows input_rows(const Tensor& x);
   void input_gradient(const float* dz);
 
-  const Tensor* x_ = nullptr;  // (N, H, W, C), kept from forward
-  Tensor x_padded_;            // x with its padding pixels, when it has any
-  SlidingRows rows_{};         // x (or x_padded_) as im2col's matrix, from forward
-  Tensor dcols_;               // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
-  Tensor dx_padded_;           // dL/dx_padded_, when there is padding
-  Tensor y_;                   // (N, OH, OW, F)
-  Tensor dz_;                  // (N*OH*OW, F) gradient before the activation
-  Tensor dx_;                  // (N, H, W, C)
+  const Tensor* x_ = nullptr;          // (N, H, W, C), kept from forward
+  Tensor x_padded_;                    // x with its padding pixels, when it has any
+  SlidingRows rows_{};                 // x (or x_padded_) as im2col's matrix, from forward
+  Tensor dcols_;                       // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
+  Tensor dx_padded_;                   // dL/dx_padded_, when there is padding
+  Tensor y_;                           // (N, OH, OW, F)
+  Tensor dz_;                          // (N*OH*OW, F) gradient before the activation
+  Tensor dx_;                          // (N, H, W, C)
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
   // Winograd F(4x4, 3x3) for the forward pass and the input gradient, where it applies:
   bool winograd_forward_ = false, winograd_input_gradient_ = false;
   Tensor winograd_kernel_;  // the kernel transformed for the pass at hand (36 * C * F)

@@ -119,14 +119,15 @@ const Tensor& DepthwiseConv2D::forward(const Tensor& x, Mode) {
   if (use_bias_)
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t j = 0; j < CM; ++j) y[r * CM + j] += bias_.data()[j];
-  activation_forward(activation_, y, rows, CM);
+  activation_forward(activation_, y, rows, CM, &pre_activation_);
   return y_;
 }
 
 const Tensor& DepthwiseConv2D::backward(const Tensor& dy) {
   const std::size_t CM = std::size_t(g_.C) * depth_multiplier_, rows = std::size_t(g_.rows());
   ensure_shape(dz_, {rows, CM});
-  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, CM);
+  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, CM,
+                      pre_activation_.data());
   if (use_bias_) column_sums(dz_.data(), rows, CM, grad_bias_.data());
   float* dx = nullptr;
   if (input_gradient_needed_) {

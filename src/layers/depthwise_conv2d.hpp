@@ -46,6 +46,7 @@ class DepthwiseConv2D : public Layer {
   Tensor kernel_, bias_, grad_kernel_, grad_bias_;
   const Tensor* x_ = nullptr;
   Tensor y_, dz_, dx_;
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
 };
 
 }  // namespace convlab

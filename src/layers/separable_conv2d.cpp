@@ -77,14 +77,15 @@ const Tensor& SeparableConv2D::forward(const Tensor& x, Mode) {
   epilogue.relu = activation_ == ActivationFn::relu;
   gemm(false, false, rows, filters_, CM, d_.data(), CM, pointwise_.data(), filters_, y_.data(),
        filters_, false, epilogue);
-  if (!epilogue.relu) activation_forward(activation_, y_.data(), rows, filters_);
+  if (!epilogue.relu) activation_forward(activation_, y_.data(), rows, filters_, &pre_activation_);
   return y_;
 }
 
 const Tensor& SeparableConv2D::backward(const Tensor& dy) {
   const int rows = g_.rows(), CM = g_.C * depth_multiplier_;
   ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
-  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
+  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_,
+                      pre_activation_.data());
   if (use_bias_) column_sums(dz_.data(), rows, filters_, grad_bias_.data());
   // dpointwise (CM, F) = d^T (CM, rows) . dz (rows, F); dd (rows, CM) = dz . pointwise^T
   gemm(true, false, CM, filters_, rows, d_.data(), CM, dz_.data(), filters_, grad_pointwise_.data(),

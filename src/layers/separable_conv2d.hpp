@@ -39,11 +39,12 @@ class SeparableConv2D : public Layer {
   Tensor depthwise_, pointwise_, bias_;  // (kh, kw, C, M), (1, 1, C*M, F), (F)
   Tensor grad_depthwise_, grad_pointwise_, grad_bias_;
   const Tensor* x_ = nullptr;
-  Tensor d_;   // (N*OH*OW, C*M) the depthwise output
-  Tensor dd_;  // its gradient
-  Tensor y_;   // (N, OH, OW, F)
-  Tensor dz_;  // (N*OH*OW, F)
-  Tensor dx_;  // (N, H, W, C)
+  Tensor d_;                           // (N*OH*OW, C*M) the depthwise output
+  Tensor dd_;                          // its gradient
+  Tensor y_;                           // (N, OH, OW, F)
+  Tensor dz_;                          // (N*OH*OW, F)
+  Tensor dx_;                          // (N, H, W, C)
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
 };
 
 }  // namespace convlab

@@ -8,7 +8,7 @@ const VERSION = '0.1.0';
 
 // What TF.js's layers cannot reproduce (tfjs-layers 4.x): it would load these and predict
 // something else, or fail on load, so the export refuses them by name instead.
-const TFJS_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'];
+const TFJS_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'];
 function tfjsGap({ class_name: cls, config: c }) {
   if (c.activation && !TFJS_ACTIVATIONS.includes(c.activation)) return `activation '${c.activation}'`;
   if (cls === 'ELU' && c.alpha !== 1) return `ELU alpha=${c.alpha} (TF.js supports only 1)`;

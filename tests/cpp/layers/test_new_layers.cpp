@@ -144,7 +144,8 @@ TEST_CASE("LeakyReLU, ELU and ReLU follow Keras's formulas and defaults") {
 
 TEST_CASE("the activation names Keras accepts give Keras's values") {
   auto apply = [](const char* name, float x) {
-    activation_forward(activation_from_name(name, "test"), &x, 1, 1);
+    std::vector<float> keep;
+    activation_forward(activation_from_name(name, "test"), &x, 1, 1, &keep);
     return double(x);
   };
   CHECK(apply("elu", -1) == doctest::Approx(std::expm1(-1.0)));
@@ -155,6 +156,10 @@ TEST_CASE("the activation names Keras accepts give Keras's values") {
   CHECK(apply("softplus", 100) == doctest::Approx(100));  // no overflow
   CHECK(apply("softsign", 1) == doctest::Approx(0.5));
   CHECK(apply("leaky_relu", -1) == doctest::Approx(-0.2));
+  CHECK(apply("swish", 1) == doctest::Approx(1 / (1 + std::exp(-1.0))));
+  CHECK(apply("silu", -2) == doctest::Approx(-2 / (1 + std::exp(2.0))));
+  CHECK(apply("gelu", 1) == doctest::Approx(0.8413447460685429));  // x * Phi(x), exact erf form
+  CHECK(std::string(activation_name(activation_from_name("silu", "test"))) == "swish");
   CHECK(std::string(activation_name(activation_from_name("softsign", "test"))) == "softsign");
 }
 

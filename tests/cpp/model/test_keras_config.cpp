@@ -103,7 +103,7 @@ TEST_CASE("config errors name the layer and the problem") {
       error_of(
           R"({"input_shape": [4], "layers": [{"Dense": {"units": 2, "activation": "relux"}}]})") ==
       "dense: Dense: unknown activation 'relux' (expected one of relu, softmax, sigmoid, tanh, "
-      "linear, elu, selu, softplus, softsign, leaky_relu)");
+      "linear, elu, selu, softplus, softsign, leaky_relu, swish, silu, gelu)");
   CHECK(
       error_of(
           R"({"input_shape": [4], "layers": [{"Dense": {"units": 128, "activatoin": "relu"}}]})") ==
