@@ -49,7 +49,8 @@ double Conv2D::weight_floats(const Shape& input_shape) const {
 double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
   const double C = double(input_shape[2]);
   const double pixels = double(output_shape[0]) * double(output_shape[1]);
-  double floats = pixels * filters_;  // dz
+  // dz, and the pre-activation values swish and gelu keep
+  double floats = pixels * filters_ * (activation_needs_input(activation_) ? 2 : 1);
   // dcols, where the input gradient's gemm cannot add into dx's windows (input_gradient).
   if (std::fmod(double(kernel_w_) * C, 8.0) != 0.0) floats += pixels * kernel_h_ * kernel_w_ * C;
   // x and dx with their padding pixels, when the windows reach past the input.

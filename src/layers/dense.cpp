@@ -31,7 +31,8 @@ double Dense::weight_floats(const Shape& input_shape) const {
 }
 
 double Dense::scratch_floats(const Shape&, const Shape& output_shape) const {
-  return double(output_shape[0]);  // dz
+  // dz, and the pre-activation values swish and gelu keep
+  return double(output_shape[0]) * (activation_needs_input(activation_) ? 2 : 1);
 }
 
 Shape Dense::build(const Shape& input_shape, Rng& rng) {

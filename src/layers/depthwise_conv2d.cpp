@@ -42,7 +42,9 @@ double DepthwiseConv2D::weight_floats(const Shape& input_shape) const {
 }
 
 double DepthwiseConv2D::scratch_floats(const Shape&, const Shape& output_shape) const {
-  return double(output_shape[0]) * double(output_shape[1]) * double(output_shape[2]);  // dz
+  // dz, and the pre-activation values swish and gelu keep
+  return double(output_shape[0]) * double(output_shape[1]) * double(output_shape[2]) *
+         (activation_needs_input(activation_) ? 2 : 1);
 }
 
 Shape DepthwiseConv2D::build(const Shape& input_shape, Rng& rng) {

@@ -47,7 +47,9 @@ double SeparableConv2D::weight_floats(const Shape& input_shape) const {
 
 double SeparableConv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
   const double pixels = double(output_shape[0]) * double(output_shape[1]);
-  return pixels * (2 * double(input_shape[2]) * depth_multiplier_ + filters_);  // d, dd, dz
+  // d, dd, dz, and the pre-activation values swish and gelu keep
+  return pixels * (2 * double(input_shape[2]) * depth_multiplier_ +
+                   filters_ * (activation_needs_input(activation_) ? 2 : 1));
 }
 
 Shape SeparableConv2D::build(const Shape& input_shape, Rng& rng) {
