@@ -21,8 +21,8 @@ const USAGE = `usage:
   convlab evaluate --load runs/lab1 [--data mnist|PATH] [--batch-size 32]
   convlab summary  --model lab | --load runs/lab1
   convlab export   --load runs/lab1 | --model lab   --out DIR
---model is a preset (${Object.keys(PRESETS).join(', ')}), a Keras JSON file or a .py file with
-the notebook's Keras code (its Sequential model).
+--model is a preset (${Object.keys(PRESETS).join(', ')}), a Keras JSON file, or a .py or
+Jupyter .ipynb file with the notebook's Keras code (its Sequential model).
 --data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
 path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
 .gz), cifar-10-binary.tar.gz, cifar-10-python.tar.gz, data_batch_N.bin / test_batch.bin (or their
@@ -55,8 +55,32 @@ function number(flags, name, { integer = false, min = -Infinity, max = Infinity 
   return v;
 }
 
+// A Jupyter notebook's code cells as one Python source (IPython's !shell and %magic lines
+// blanked), and where(line): "cell 3, line 2", counting every cell from 1 as Jupyter lists them.
+function notebookCode(text, file) {
+  let cells;
+  try {
+    cells = JSON.parse(text).cells;
+  } catch (e) {
+    throw new UsageError(`${file}: not a Jupyter notebook (not valid JSON: ${e.message})`);
+  }
+  if (!Array.isArray(cells)) throw new UsageError(`${file}: not a Jupyter notebook (no "cells" list)`);
+  const lines = [], starts = [];
+  cells.forEach((cell, index) => {
+    if (cell?.cell_type !== 'code') return;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    starts.push({ cell: index + 1, first: lines.length + 1 });
+    for (const line of source.split('\n')) lines.push(/^\s*[!%]/.test(line) ? '' : line);
+  });
+  const where = (line) => {
+    const at = starts.findLast((s) => s.first <= line);
+    return `cell ${at.cell}, line ${line - at.first + 1}`;
+  };
+  return { source: lines.join('\n'), where };
+}
+
 async function modelConfig(flags) {
-  if (!flags.model) throw new UsageError('--model is required (a preset name, a Keras JSON file or a .py file)');
+  if (!flags.model) throw new UsageError('--model is required (a preset name, a Keras JSON file, a .py or an .ipynb file)');
   if (PRESETS[flags.model]) return PRESETS[flags.model];
   if (!existsSync(flags.model)) {
     throw new UsageError(`--model: '${flags.model}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a file`);
@@ -68,6 +92,14 @@ async function modelConfig(flags) {
       return parseKerasPython(text).config;
     } catch (e) {
       throw new UsageError(`${flags.model}: ${e.message}`);
+    }
+  }
+  if (flags.model.endsWith('.ipynb')) {
+    const notebook = notebookCode(text, flags.model);
+    try {
+      return parseKerasPython(notebook.source).config;
+    } catch (e) {
+      throw new UsageError(`${flags.model}: ${e.line ? `${notebook.where(e.line)}: ${e.reason}` : e.message}`);
     }
   }
   try {

@@ -139,3 +139,27 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=
   assert.equal(t.code, 2);
   assert.equal(t.stderr, `convlab: ${join(dir, 'typo.py')}: line 2: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
 });
+
+test('--model takes a Jupyter .ipynb: its code cells, magics skipped; errors name the cell and line', async () => {
+  const cell = (type, lines) => ({ cell_type: type, metadata: {}, source: lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l)), ...(type === 'code' ? { outputs: [], execution_count: null } : {}) });
+  const notebook = (cells) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+  const cells = [
+    cell('markdown', ['# Week 3: convolutions']),
+    cell('code', ['!pip install tensorflow', '%matplotlib inline', 'import tensorflow as tf']),
+    cell('code', ['model = tf.keras.models.Sequential([', "    tf.keras.layers.Conv2D(8, (3, 3), activation='relu', input_shape=(28, 28, 1)),",
+      '    tf.keras.layers.MaxPooling2D(2, 2),', '    tf.keras.layers.Flatten(),', "    tf.keras.layers.Dense(10, activation='softmax')", '])']),
+  ];
+  await writeFile(join(dir, 'lab.ipynb'), notebook(cells));
+  const s = await run('summary', '--model', join(dir, 'lab.ipynb'));
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /conv2d \(Conv2D\) +\(None, 26, 26, 8\) +80/);
+  assert.match(s.stdout, /Total params: 13,610/); // 80 + 13 * 13 * 8 * 10 + 10
+  cells[2].source[4] = "    tf.keras.layers.Dense(10, activatoin='softmax')\n";
+  await writeFile(join(dir, 'typo.ipynb'), notebook(cells));
+  const t = await run('summary', '--model', join(dir, 'typo.ipynb'));
+  assert.equal(t.code, 2);
+  assert.equal(t.stderr, `convlab: ${join(dir, 'typo.ipynb')}: cell 3, line 5: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
+  await writeFile(join(dir, 'bad.ipynb'), '{"cells": 3}');
+  const b = await run('summary', '--model', join(dir, 'bad.ipynb'));
+  assert.equal(b.stderr, `convlab: ${join(dir, 'bad.ipynb')}: not a Jupyter notebook (no "cells" list)\n`);
+});
