@@ -55,6 +55,24 @@ function number(flags, name, { integer = false, min = -Infinity, max = Infinity 
   return v;
 }
 
+// The code's compile() and fit() arguments become the flags' values, except for flags given on
+// the command line (they win). Returns the model config.
+function withCodeSettings(flags, { config, compile, fit }) {
+  const given = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
+  const set = (flag, value) => { if (value !== undefined && value !== null && !given.has(flag)) flags[flag] = String(value); };
+  if (compile) {
+    set('loss', compile.loss);
+    if (typeof compile.optimizer === 'string') set('optimizer', compile.optimizer);
+    set('learning-rate', compile.learningRate);
+  }
+  if (fit) {
+    set('epochs', fit.epochs);
+    set('batch-size', fit.batchSize);
+    set('validation-split', fit.validationSplit);
+  }
+  return config;
+}
+
 // A Jupyter notebook's code cells as one Python source (IPython's !shell and %magic lines
 // blanked), and where(line): "cell 3, line 2", counting every cell from 1 as Jupyter lists them.
 function notebookCode(text, file) {
@@ -89,16 +107,17 @@ async function modelConfig(flags) {
   // A notebook's Python (the page's parser): the model its Sequential([...]) / model.add lines build.
   if (flags.model.endsWith('.py')) {
     try {
-      return parseKerasPython(text).config;
+      return withCodeSettings(flags, parseKerasPython(text));
     } catch (e) {
-      throw new UsageError(`${flags.model}: ${e.message}`);
+      throw e instanceof UsageError ? e : new UsageError(`${flags.model}: ${e.message}`);
     }
   }
   if (flags.model.endsWith('.ipynb')) {
     const notebook = notebookCode(text, flags.model);
     try {
-      return parseKerasPython(notebook.source).config;
+      return withCodeSettings(flags, parseKerasPython(notebook.source));
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`${flags.model}: ${e.line ? `${notebook.where(e.line)}: ${e.reason}` : e.message}`);
     }
   }

@@ -159,6 +159,17 @@ test('--model takes a Jupyter .ipynb: its code cells, magics skipped; errors nam
   const t = await run('summary', '--model', join(dir, 'typo.ipynb'));
   assert.equal(t.code, 2);
   assert.equal(t.stderr, `convlab: ${join(dir, 'typo.ipynb')}: cell 3, line 5: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
+  // compile() and fit() apply unless a flag says otherwise: 1 epoch of batch 512 from the code,
+  // the learning rate from the code, the epochs from the flag.
+  cells.push(cell('code', ["model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.05), loss='sparse_categorical_crossentropy', metrics=['accuracy'])",
+    'model.fit(training_images, training_labels, epochs=3, batch_size=512)']));
+  cells[2].source[4] = "    tf.keras.layers.Dense(10, activation='softmax')\n";
+  await writeFile(join(dir, 'fit.ipynb'), notebook(cells));
+  const f = await run('train', '--model', join(dir, 'fit.ipynb'), '--data', 'mnist', '--epochs', '1', '--save', join(dir, 'fit-run'));
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stdout, /Epoch 1\/1\n/);
+  const history = JSON.parse(await readFile(join(dir, 'fit-run', 'history.json'), 'utf8'));
+  assert.deepEqual([history.settings.epochs, history.settings.batchSize, history.settings.learningRate, history.settings.optimizer], [1, 512, 0.05, 'sgd']);
   await writeFile(join(dir, 'bad.ipynb'), '{"cells": 3}');
   const b = await run('summary', '--model', join(dir, 'bad.ipynb'));
   assert.equal(b.stderr, `convlab: ${join(dir, 'bad.ipynb')}: not a Jupyter notebook (no "cells" list)\n`);
