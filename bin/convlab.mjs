@@ -13,6 +13,7 @@ import { BUILTIN_DATASETS, checkModelFits } from '../web/lib/data/load.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
 import { checkThreads, MAX_THREADS } from '../web/lib/threads.mjs';
+import { parseKerasPython } from '../web/lib/keras_python.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
@@ -23,7 +24,8 @@ const USAGE = `usage:
   convlab summary  --model lab | --load runs/lab1
   convlab export   --load runs/lab1 | --model lab   --out DIR
 --threads: engine threads (default 1; auto = one per core, at most 8; same results either way).
---model is a preset (${Object.keys(PRESETS).join(', ')}) or a Keras JSON file.
+--model is a preset (${Object.keys(PRESETS).join(', ')}), a Keras JSON file, or a .py or
+Jupyter .ipynb file with the notebook's Keras code (its Sequential model).
 --data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
 path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
 .gz), cifar-10-binary.tar.gz, cifar-10-python.tar.gz, data_batch_N.bin / test_batch.bin (or their
@@ -57,13 +59,72 @@ function number(flags, name, { integer = false, min = -Infinity, max = Infinity 
   return v;
 }
 
+// The code's compile() and fit() arguments become the flags' values, except for flags given on
+// the command line (they win). Returns the model config.
+function withCodeSettings(flags, { config, compile, fit }) {
+  const given = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
+  const set = (flag, value) => { if (value !== undefined && value !== null && !given.has(flag)) flags[flag] = String(value); };
+  if (compile) {
+    set('loss', compile.loss);
+    if (typeof compile.optimizer === 'string') set('optimizer', compile.optimizer);
+    set('learning-rate', compile.learningRate);
+  }
+  if (fit) {
+    set('epochs', fit.epochs);
+    set('batch-size', fit.batchSize);
+    set('validation-split', fit.validationSplit);
+  }
+  return config;
+}
+
+// A Jupyter notebook's code cells as one Python source (IPython's !shell and %magic lines
+// blanked), and where(line): "cell 3, line 2", counting every cell from 1 as Jupyter lists them.
+function notebookCode(text, file) {
+  let cells;
+  try {
+    cells = JSON.parse(text).cells;
+  } catch (e) {
+    throw new UsageError(`${file}: not a Jupyter notebook (not valid JSON: ${e.message})`);
+  }
+  if (!Array.isArray(cells)) throw new UsageError(`${file}: not a Jupyter notebook (no "cells" list)`);
+  const lines = [], starts = [];
+  cells.forEach((cell, index) => {
+    if (cell?.cell_type !== 'code') return;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    starts.push({ cell: index + 1, first: lines.length + 1 });
+    for (const line of source.split('\n')) lines.push(/^\s*[!%]/.test(line) ? '' : line);
+  });
+  const where = (line) => {
+    const at = starts.findLast((s) => s.first <= line);
+    return `cell ${at.cell}, line ${line - at.first + 1}`;
+  };
+  return { source: lines.join('\n'), where };
+}
+
 async function modelConfig(flags) {
-  if (!flags.model) throw new UsageError('--model is required (a preset name or a Keras JSON file)');
+  if (!flags.model) throw new UsageError('--model is required (a preset name, a Keras JSON file, a .py or an .ipynb file)');
   if (PRESETS[flags.model]) return PRESETS[flags.model];
   if (!existsSync(flags.model)) {
     throw new UsageError(`--model: '${flags.model}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a file`);
   }
   const text = await readFile(flags.model, 'utf8');
+  // A notebook's Python (the page's parser): the model its Sequential([...]) / model.add lines build.
+  if (flags.model.endsWith('.py')) {
+    try {
+      return withCodeSettings(flags, parseKerasPython(text));
+    } catch (e) {
+      throw e instanceof UsageError ? e : new UsageError(`${flags.model}: ${e.message}`);
+    }
+  }
+  if (flags.model.endsWith('.ipynb')) {
+    const notebook = notebookCode(text, flags.model);
+    try {
+      return withCodeSettings(flags, parseKerasPython(notebook.source));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${flags.model}: ${e.line ? `${notebook.where(e.line)}: ${e.reason}` : e.message}`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -123,9 +123,8 @@ BatchStats Trainer::run_batch(Mode mode, std::size_t n) {
   // a NaN/Inf batch can put them back (they are a few floats per channel).
   saved_state_.clear();
   if (training)
-    for (std::size_t i = 0; i < model_->size(); ++i)
-      for (auto& w : model_->layer(i).non_trainable_weights())
-        saved_state_.insert(saved_state_.end(), w.value->begin(), w.value->end());
+    for (const Weight& w : model_->non_trainable_weights())
+      saved_state_.insert(saved_state_.end(), w.value->begin(), w.value->end());
   const Tensor& out = model_->forward(x_, mode);
   BatchStats stats;
   stats.size = n;
@@ -134,11 +133,10 @@ BatchStats Trainer::run_batch(Mode mode, std::size_t n) {
   stats.accuracy = double(count_correct(loss_, out, y_.data())) / double(n);
   if (training && !std::isfinite(stats.loss)) {  // keep the last good weights (TerminateOnNaN)
     const float* saved = saved_state_.data();
-    for (std::size_t i = 0; i < model_->size(); ++i)
-      for (auto& w : model_->layer(i).non_trainable_weights()) {
-        std::copy_n(saved, w.value->size(), w.value->data());
-        saved += w.value->size();
-      }
+    for (const Weight& w : model_->non_trainable_weights()) {
+      std::copy_n(saved, w.value->size(), w.value->data());
+      saved += w.value->size();
+    }
     throw Error(std::string("training: the loss is ") +
                 (std::isnan(stats.loss) ? "NaN" : "infinite") +
                 "; this batch's update was skipped, so the weights are the last good ones");

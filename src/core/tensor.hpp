@@ -42,6 +42,12 @@ inline void ensure_shape(Tensor& t, std::initializer_list<std::size_t> s) {
   if (!std::equal(t.shape().begin(), t.shape().end(), s.begin(), s.end())) t.resize(Shape(s));
 }
 
+// ensure_shape(t, like's shape) without building a Shape when nothing changes.
+inline void ensure_shape_of(Tensor& t, const Tensor& like) {
+  if (!std::equal(t.shape().begin(), t.shape().end(), like.shape().begin(), like.shape().end()))
+    t.resize(like.shape());
+}
+
 // ensure_shape(t, batched(n, sample)) without building the Shape when nothing changes.
 inline void ensure_batched(Tensor& t, std::size_t n, const Shape& sample) {
   const auto& shape = t.shape();

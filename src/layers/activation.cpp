@@ -20,19 +20,20 @@ Shape Activation::build(const Shape& input_shape, Rng&) {
 }
 
 const Tensor& Activation::forward(const Tensor& x, Mode) {
-  ensure_shape(y_, Shape(x.shape().begin(), x.shape().end()));
+  ensure_shape_of(y_, x);
   std::copy(x.data(), x.data() + x.size(), y_.data());
   const std::size_t cols = last_axis(x);
-  if (x.size() > 0) activation_forward(fn_, y_.data(), x.size() / cols, cols);
+  if (x.size() > 0) activation_forward(fn_, y_.data(), x.size() / cols, cols, &pre_activation_);
   return y_;
 }
 
 const Tensor& Activation::backward(const Tensor& dy) {
   if (!input_gradient_needed_) return dx_;
-  ensure_shape(dx_, Shape(dy.shape().begin(), dy.shape().end()));
+  ensure_shape_of(dx_, dy);
   const std::size_t cols = last_axis(dy);
   if (dy.size() > 0)
-    activation_backward(fn_, y_.data(), dy.data(), dx_.data(), dy.size() / cols, cols);
+    activation_backward(fn_, y_.data(), dy.data(), dx_.data(), dy.size() / cols, cols,
+                        pre_activation_.data());
   return dx_;
 }
 

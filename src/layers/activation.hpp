@@ -21,6 +21,7 @@ class Activation : public Layer {
   ActivationFn fn_;
   Tensor y_;   // (N, ...) kept for backward: activation_backward works from the output
   Tensor dx_;  // (N, ...)
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
 };
 
 }  // namespace convlab

@@ -55,9 +55,8 @@ Shape BatchNormalization::build(const Shape& input_shape, Rng&) {
 
 const Tensor& BatchNormalization::forward(const Tensor& x, Mode mode) {
   mode_ = mode;
-  const Shape shape(x.shape().begin(), x.shape().end());
-  ensure_shape(y_, shape);
-  ensure_shape(xhat_, shape);
+  ensure_shape_of(y_, x);  // no Shape built: a steady training step allocates nothing
+  ensure_shape_of(xhat_, x);
   const std::size_t c_n = channels_, m_n = x.size() / c_n;  // m_n = N*H*W values per channel
   const float* px = x.data();
 
@@ -124,7 +123,7 @@ const Tensor& BatchNormalization::backward(const Tensor& dy) {
   }
   if (!input_gradient_needed_) return dx_;
 
-  ensure_shape(dx_, Shape(dy.shape().begin(), dy.shape().end()));
+  ensure_shape_of(dx_, dy);
   float* dx = dx_.data();
   const float* g = gamma_.data();
   if (mode_ == Mode::training) {

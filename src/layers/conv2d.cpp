@@ -10,14 +10,9 @@
 #include "kernels/winograd.hpp"
 #include "layers/initializers.hpp"
 #include "layers/keras_json.hpp"
+#include "layers/window.hpp"
 
 namespace convlab {
-
-namespace {
-
-constexpr double kMaxInt = 2147483647.0;
-
-}  // namespace
 
 Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int stride_h,
                int stride_w, Padding padding, ActivationFn activation, bool use_bias,
@@ -35,26 +30,16 @@ Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int st
   if (filters <= 0)
     throw Error(name_ + ": Conv2D filters must be a positive integer, got " +
                 std::to_string(filters));
-  if (kernel_h <= 0 || kernel_w <= 0)
-    throw Error(name_ + ": Conv2D kernel_size must be positive, got " +
-                size_2d(kernel_h, kernel_w));
-  if (stride_h <= 0 || stride_w <= 0)
-    throw Error(name_ + ": Conv2D strides must be positive, got " + size_2d(stride_h, stride_w));
+  check_window_args(name_ + ": Conv2D", spec());
+}
+
+WindowSpec Conv2D::spec() const {
+  return {"kernel", kernel_h_, kernel_w_, stride_h_, stride_w_, padding_};
 }
 
 Shape Conv2D::output_shape_for(const Shape& input_shape) const {
-  // The window arithmetic is in int: sizes past that range are refused here, not wrapped.
-  if (input_shape.size() != 3 || shape_size(input_shape) == 0 ||
-      double(input_shape[0]) * double(input_shape[1]) * double(input_shape[2]) > kMaxInt)
-    throw Error(name_ + ": Conv2D expects input (None, height, width, channels) but got " +
-                keras_shape(input_shape));
-  const Window1D wy = window_1d(int(input_shape[0]), kernel_h_, stride_h_, padding_);
-  const Window1D wx = window_1d(int(input_shape[1]), kernel_w_, stride_w_, padding_);
-  if (wy.out <= 0 || wx.out <= 0)
-    throw Error(name_ + ": kernel " + size_2d(kernel_h_, kernel_w_) + " does not fit input " +
-                keras_shape(input_shape) + " with padding='valid' (the output would be " +
-                std::to_string(wy.out) + "x" + std::to_string(wx.out) + ")");
-  return {std::size_t(wy.out), std::size_t(wx.out), std::size_t(filters_)};
+  const Window2D g = window_geometry(name_ + ": Conv2D", input_shape, spec());
+  return {std::size_t(g.OH), std::size_t(g.OW), std::size_t(filters_)};
 }
 
 double Conv2D::weight_floats(const Shape& input_shape) const {
@@ -62,28 +47,30 @@ double Conv2D::weight_floats(const Shape& input_shape) const {
 }
 
 double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
+  const double C = double(input_shape[2]);
   const double pixels = double(output_shape[0]) * double(output_shape[1]);
-  double floats = pixels * kernel_h_ * kernel_w_ * double(input_shape[2]) + pixels * filters_;
+  // dz, and the pre-activation values swish and gelu keep
+  double floats = pixels * filters_ * (activation_needs_input(activation_) ? 2 : 1);
+  // dcols, where the input gradient's gemm cannot add into dx's windows (input_gradient).
+  if (std::fmod(double(kernel_w_) * C, 8.0) != 0.0) floats += pixels * kernel_h_ * kernel_w_ * C;
+  // x and dx with their padding pixels, when the windows reach past the input.
+  const double padded_h = (double(output_shape[0]) - 1) * stride_h_ + kernel_h_;
+  const double padded_w = (double(output_shape[1]) - 1) * stride_w_ + kernel_w_;
+  if (padding_ == Padding::same &&
+      (padded_h > double(input_shape[0]) || padded_w > double(input_shape[1])))
+    floats += 2 * padded_h * padded_w * C;
   if (winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, int(input_shape[2]))) {
     // The kernel gradient's transforms: 36 points per 4x4 tile, for C and F.
     const double tiles =
         std::ceil(double(output_shape[0]) / 4) * std::ceil(double(output_shape[1]) / 4);
-    floats += 36 * tiles * (double(input_shape[2]) + filters_);
+    floats += 36 * tiles * (C + filters_);
   }
-  return floats;  // cols, dz, transforms
+  return floats;
 }
 
 Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
-  output_shape_for(input_shape);  // validates
-  const int H = int(input_shape[0]), W = int(input_shape[1]), C = int(input_shape[2]);
-  const Window1D wy = window_1d(H, kernel_h_, stride_h_, padding_);
-  const Window1D wx = window_1d(W, kernel_w_, stride_w_, padding_);
-  g_ = Window2D{};
-  g_.H = H, g_.W = W, g_.C = C;
-  g_.kh = kernel_h_, g_.kw = kernel_w_;
-  g_.stride_h = stride_h_, g_.stride_w = stride_w_;
-  g_.pad_top = wy.pad_before, g_.pad_left = wx.pad_before;
-  g_.OH = wy.out, g_.OW = wx.out;
+  g_ = window_geometry(name_ + ": Conv2D", input_shape, spec());
+  const int C = g_.C;
 
   const std::size_t kh = kernel_h_, kw = kernel_w_, F = filters_;
   kernel_ = Tensor::from_shape({kh, kw, std::size_t(C), F});
@@ -121,13 +108,8 @@ SlidingRows Conv2D::input_rows(const Tensor& x) {
 const Tensor& Conv2D::forward(const Tensor& x, Mode) {
   // The kernels index raw memory, so a mismatched batch would read out of bounds, not just give
   // wrong numbers.
-  if (x.dimension() != 4 || int(x.shape()[1]) != g_.H || int(x.shape()[2]) != g_.W ||
-      int(x.shape()[3]) != g_.C)
-    throw Error(name_ + ": Conv2D was built for input " +
-                keras_shape({std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)}) +
-                " but got a batch of shape " + shape_string(x));
+  check_window_batch(name_, "Conv2D", g_, x);
   x_ = &x;
-  g_.N = int(x.shape()[0]);
   ensure_shape(y_,
                {std::size_t(g_.N), std::size_t(g_.OH), std::size_t(g_.OW), std::size_t(filters_)});
   // Bias and ReLU ride in the GEMM's epilogue while the tiles are in registers; other
@@ -145,7 +127,7 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
     gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y,
          filters_, false, epilogue);
   }
-  if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_);
+  if (!epilogue.relu) activation_forward(activation_, y, g_.rows(), filters_, &pre_activation_);
   return y_;
 }
 
@@ -154,7 +136,8 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
   const float* dz = dy.data();
   if (activation_ != ActivationFn::linear) {
     ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
-    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_);
+    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_,
+                        pre_activation_.data());
     dz = dz_.data();
   }
   if (winograd_forward_) {
@@ -221,7 +204,7 @@ Json Conv2D::config() const {
   c["filters"] = filters_;
   c["kernel_size"] = {kernel_h_, kernel_w_};
   c["strides"] = {stride_h_, stride_w_};
-  c["padding"] = padding_ == Padding::same ? "same" : "valid";
+  c["padding"] = padding_name(padding_);
   c["data_format"] = "channels_last";
   c["dilation_rate"] = {1, 1};
   c["groups"] = 1;

@@ -5,7 +5,8 @@
 //   OH, OW follow TensorFlow's 'valid' / 'same' rules (kernels/geometry.hpp).
 // Computed as gemms over the input read in place as im2col's matrix (SlidingRows): forward (NN)
 // and the kernel gradient (TN) never copy the windows out, and the input gradient (NT) adds its
-// tiles straight back into dx's windows (gemm_into_windows), so no im2col buffer exists.
+// tiles straight back into dx's windows (gemm_into_windows) where a kernel row is a multiple of
+// 8 floats; other shapes write dL/dcols (dcols_) and col2im sums it back.
 // 3x3 kernels at stride 1 (the course's) take Winograd F(4x4, 3x3) for the forward pass and the
 // input gradient and kernel gradient instead (kernels/winograd.hpp): 36 multiplies per 16
 // outputs, not 144.
@@ -15,6 +16,7 @@
 #include "kernels/geometry.hpp"
 #include "layers/activations.hpp"
 #include "layers/layer.hpp"
+#include "layers/window.hpp"
 
 namespace convlab {
 
@@ -36,6 +38,7 @@ class Conv2D : public Layer {
   Json config() const override;
 
  private:
+  WindowSpec spec() const;
   int filters_, kernel_h_, kernel_w_, stride_h_, stride_w_;
   Padding padding_;
   ActivationFn activation_;
@@ -48,14 +51,15 @@ class Conv2D : public Layer {
   SlidingRows input_rows(const Tensor& x);
   void input_gradient(const float* dz);
 
-  const Tensor* x_ = nullptr;  // (N, H, W, C), kept from forward
-  Tensor x_padded_;            // x with its padding pixels, when it has any
-  SlidingRows rows_{};         // x (or x_padded_) as im2col's matrix, from forward
-  Tensor dcols_;               // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
-  Tensor dx_padded_;           // dL/dx_padded_, when there is padding
-  Tensor y_;                   // (N, OH, OW, F)
-  Tensor dz_;                  // (N*OH*OW, F) gradient before the activation
-  Tensor dx_;                  // (N, H, W, C)
+  const Tensor* x_ = nullptr;          // (N, H, W, C), kept from forward
+  Tensor x_padded_;                    // x with its padding pixels, when it has any
+  SlidingRows rows_{};                 // x (or x_padded_) as im2col's matrix, from forward
+  Tensor dcols_;                       // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
+  Tensor dx_padded_;                   // dL/dx_padded_, when there is padding
+  Tensor y_;                           // (N, OH, OW, F)
+  Tensor dz_;                          // (N*OH*OW, F) gradient before the activation
+  Tensor dx_;                          // (N, H, W, C)
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
   // Winograd F(4x4, 3x3) for the forward pass and the input gradient, where it applies:
   bool winograd_forward_ = false, winograd_input_gradient_ = false;
   Tensor winograd_kernel_;  // the kernel transformed for the pass at hand (36 * C * F)

@@ -31,7 +31,8 @@ double Dense::weight_floats(const Shape& input_shape) const {
 }
 
 double Dense::scratch_floats(const Shape&, const Shape& output_shape) const {
-  return double(output_shape[0]);  // dz
+  // dz, and the pre-activation values swish and gelu keep
+  return double(output_shape[0]) * (activation_needs_input(activation_) ? 2 : 1);
 }
 
 Shape Dense::build(const Shape& input_shape, Rng& rng) {
@@ -56,14 +57,15 @@ const Tensor& Dense::forward(const Tensor& x, Mode) {
   float* y = y_.data();
   gemm(false, false, n, units_, int(in_), x.data(), int(in_), kernel_.data(), units_, y, units_,
        false, epilogue);
-  if (!epilogue.relu) activation_forward(activation_, y, n, units_);
+  if (!epilogue.relu) activation_forward(activation_, y, n, units_, &pre_activation_);
   return y_;
 }
 
 const Tensor& Dense::backward(const Tensor& dy) {
   const int n = int(dy.shape()[0]);
   ensure_shape(dz_, {std::size_t(n), std::size_t(units_)});
-  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), n, units_);
+  activation_backward(activation_, y_.data(), dy.data(), dz_.data(), n, units_,
+                      pre_activation_.data());
   // dkernel (D, U) = x^T (D, N) . dz (N, U)
   gemm(true, false, int(in_), units_, n, x_->data(), int(in_), dz_.data(), units_,
        grad_kernel_.data(), units_, false);

@@ -33,10 +33,11 @@ class Dense : public Layer {
 
   Tensor kernel_, bias_;  // (D, U), (U)
   Tensor grad_kernel_, grad_bias_;
-  const Tensor* x_ = nullptr;  // (N, D), kept from forward
-  Tensor y_;                   // (N, U)
-  Tensor dz_;                  // (N, U) gradient before the activation
-  Tensor dx_;                  // (N, D)
+  const Tensor* x_ = nullptr;          // (N, D), kept from forward
+  Tensor y_;                           // (N, U)
+  Tensor dz_;                          // (N, U) gradient before the activation
+  Tensor dx_;                          // (N, D)
+  std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
 };
 
 }  // namespace convlab

@@ -28,8 +28,7 @@ Shape Dropout::build(const Shape& input_shape, Rng& rng) {
 }
 
 const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
-  const Shape shape(x.shape().begin(), x.shape().end());
-  ensure_shape(y_, shape);
+  ensure_shape_of(y_, x);
   const std::size_t n = x.size();
   const float* px = x.data();
   float* y = y_.data();
@@ -40,7 +39,7 @@ const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
     return y_;
   }
   if (!rng_) throw Error(name_ + ": Dropout used before build()");
-  ensure_shape(mask_, shape);
+  ensure_shape_of(mask_, x);
   float* mask = mask_.data();
   const float scale = 1.0f / (1.0f - rate_);
   for (std::size_t i = 0; i < n; ++i) {
@@ -53,7 +52,7 @@ const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
 
 const Tensor& Dropout::backward(const Tensor& dy) {
   if (!input_gradient_needed_) return dx_;
-  ensure_shape(dx_, Shape(dy.shape().begin(), dy.shape().end()));
+  ensure_shape_of(dx_, dy);
   const std::size_t n = dy.size();
   const float* pdy = dy.data();
   float* dx = dx_.data();

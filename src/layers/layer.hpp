@@ -14,9 +14,16 @@
 //    in Keras's weight order. Non-trainable state (BatchNormalization's moving statistics) is
 //    listed separately so the optimizer never touches it.
 //
-// To add a layer: write layers/<name>.{hpp,cpp} with this interface, a test in
-// tests/cpp/layers/ (hand-worked case + finite-difference check), and a case in
-// model/layer_factory.cpp mapping its Keras config to the constructor.
+// To add a layer (three steps, nothing else lists the layers):
+//  1. layers/<name>.{hpp,cpp}: the class, with this interface and a plain reference beside any
+//     fast kernel, plus tests/cpp/layers/test_<name>.cpp for its hand-worked cases.
+//  2. One row in model/layer_catalog.cpp: Keras class name and aliases, summary base name,
+//     Keras's positional arguments, architecture token, and the factory reading its config.
+//     Then run build/native/write_layer_catalog to refresh web/lib/layer_catalog.mjs, which the
+//     page's Python parser, model code, TF.js import and experiments table read.
+//  3. One row in tests/cpp/conformance_cases.hpp: the finite-difference gradients, the
+//     allocation-free training step, 1- vs 2-thread bit equality and the Keras JSON round trip
+//     then run for it.
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 
 #include "kernels/geometry.hpp"
 #include "layers/layer.hpp"
+#include "layers/window.hpp"
 
 namespace convlab {
 
@@ -25,6 +26,7 @@ class MaxPooling2D : public Layer {
   Json config() const override;
 
  private:
+  WindowSpec spec() const;
   int pool_h_, pool_w_, stride_h_, stride_w_;  // strides already resolved from 0
   Padding padding_;
   Window2D g_{};  // everything but N is fixed by build

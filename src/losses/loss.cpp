@@ -48,14 +48,45 @@ LossKind loss_from_name(const std::string& name) {
     return LossKind::sparse_categorical_crossentropy;
   if (name == "categorical_crossentropy" || name == "CategoricalCrossentropy")
     return LossKind::categorical_crossentropy;
+  if (name == "binary_crossentropy" || name == "BinaryCrossentropy")
+    return LossKind::binary_crossentropy;
   throw Error("loss: unknown loss '" + name +
-              "' (expected sparse_categorical_crossentropy or categorical_crossentropy)");
+              "' (expected sparse_categorical_crossentropy, categorical_crossentropy or "
+              "binary_crossentropy)");
 }
 
 const char* loss_name(LossKind kind) {
-  return kind == LossKind::sparse_categorical_crossentropy ? "sparse_categorical_crossentropy"
-                                                           : "categorical_crossentropy";
+  switch (kind) {
+    case LossKind::sparse_categorical_crossentropy: return "sparse_categorical_crossentropy";
+    case LossKind::categorical_crossentropy: return "categorical_crossentropy";
+    case LossKind::binary_crossentropy: return "binary_crossentropy";
+  }
+  return "sparse_categorical_crossentropy";
 }
+
+namespace {
+
+// dL/dp = (-t / p + (1 - t) / (1 - p)) / (N C) inside the clip range, 0 where the clip is flat.
+double binary_forward_backward(const Tensor& y_pred, const float* y_true, Tensor* grad) {
+  const std::size_t n = y_pred.shape()[0], k = y_pred.shape()[1];
+  for (std::size_t i = 0; i < n * k; ++i)
+    if (!(y_true[i] >= 0.0f && y_true[i] <= 1.0f))
+      throw Error("labels: binary_crossentropy target " + format_number(y_true[i]) + " at index " +
+                  std::to_string(i) + " is outside [0, 1]");
+  if (grad) ensure_shape(*grad, {n, k});
+  const double lo = kEpsilon, hi = kOneMinusEpsilon, scale = 1.0 / (double(n) * double(k));
+  double total = 0.0;
+  for (std::size_t i = 0; i < n * k; ++i) {
+    const double p = y_pred.data()[i], t = y_true[i];
+    const double q = std::min(std::max(p, lo), hi);
+    total -= t * std::log(q) + (1.0 - t) * std::log(1.0 - q);
+    if (grad)
+      grad->data()[i] = p >= lo && p <= hi ? float((-t / q + (1.0 - t) / (1.0 - q)) * scale) : 0.0f;
+  }
+  return n > 0 ? total * scale : 0.0;
+}
+
+}  // namespace
 
 // Per row, with s = sum(p), q = p / s and qc = clip(q, eps, 1 - eps):
 //   L = -(1/N) sum_c t_c log(qc_c)
@@ -65,6 +96,7 @@ const char* loss_name(LossKind kind) {
 double loss_forward_backward(LossKind kind, const Tensor& y_pred, const float* y_true,
                              Tensor* grad) {
   check_predictions(y_pred);
+  if (kind == LossKind::binary_crossentropy) return binary_forward_backward(y_pred, y_true, grad);
   const std::size_t n = y_pred.shape()[0], classes = y_pred.shape()[1];
   const bool sparse = kind == LossKind::sparse_categorical_crossentropy;
   if (sparse)  // validate every label before writing anything
@@ -102,9 +134,19 @@ double loss_forward_backward(LossKind kind, const Tensor& y_pred, const float* y
   return n > 0 ? total / double(n) : 0.0;
 }
 
-std::size_t count_correct(LossKind kind, const Tensor& y_pred, const float* y_true) {
+double count_correct(LossKind kind, const Tensor& y_pred, const float* y_true) {
   check_predictions(y_pred);
   const std::size_t n = y_pred.shape()[0], classes = y_pred.shape()[1];
+  if (kind == LossKind::binary_crossentropy) {
+    double correct = 0.0;
+    for (std::size_t r = 0; r < n; ++r) {
+      std::size_t right = 0;
+      for (std::size_t c = 0; c < classes; ++c)
+        right += float(y_pred.data()[r * classes + c] > 0.5f) == y_true[r * classes + c];
+      correct += double(right) / double(classes);
+    }
+    return correct;
+  }
   std::size_t correct = 0;
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t predicted = argmax(y_pred.data() + r * classes, classes);
@@ -115,7 +157,7 @@ std::size_t count_correct(LossKind kind, const Tensor& y_pred, const float* y_tr
       ++correct;
     }
   }
-  return correct;
+  return double(correct);
 }
 
 }  // namespace convlab

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "model/layer_factory.hpp"
+#include "model/layer_catalog.hpp"
 
 namespace convlab {
 namespace {

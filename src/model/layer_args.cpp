@@ -48,6 +48,11 @@ bool LayerArgs::has(const std::string& key) const {
   return config_.contains(key);
 }
 
+bool LayerArgs::is_null(const std::string& key) const {
+  auto it = config_.find(key);
+  return it == config_.end() || it->is_null();
+}
+
 const Json* LayerArgs::get(const std::string& key) {
   used_.insert(key);
   auto it = config_.find(key);
@@ -100,6 +105,50 @@ std::pair<int, int> LayerArgs::int_pair(const std::string& key,
 std::pair<int, int> LayerArgs::int_pair_or_null(const std::string& key,
                                                 std::pair<int, int> fallback) {
   return int_pair(key, fallback);
+}
+
+std::array<int, 4> LayerArgs::padding_amounts(const std::string& key, int fallback) {
+  const Json* v = get(key);
+  if (!v || v->is_null()) return {fallback, fallback, fallback, fallback};
+  auto amount = [](const Json& j) {
+    return j.is_number_integer() && j.get<long long>() >= 0 && j.get<long long>() <= (1 << 24);
+  };
+  auto pair = [&](const Json& j) {
+    return j.is_array() && j.size() == 2 && amount(j[0]) && amount(j[1]);
+  };
+  if (amount(*v)) return {v->get<int>(), v->get<int>(), v->get<int>(), v->get<int>()};
+  if (v->is_array() && v->size() == 2 && amount((*v)[0]) && amount((*v)[1]))
+    return {(*v)[0].get<int>(), (*v)[0].get<int>(), (*v)[1].get<int>(), (*v)[1].get<int>()};
+  if (v->is_array() && v->size() == 2 && pair((*v)[0]) && pair((*v)[1]))
+    return {(*v)[0][0].get<int>(), (*v)[0][1].get<int>(), (*v)[1][0].get<int>(),
+            (*v)[1][1].get<int>()};
+  fail("argument '" + key +
+       "' must be an integer >= 0, a pair of them, or ((top, bottom), (left, right)), got " +
+       v->dump());
+}
+
+Shape LayerArgs::target_shape(const std::string& key) {
+  const Json* v = get(key);
+  if (!v || v->is_null()) fail("missing required argument '" + key + "'");
+  Shape out;
+  int unknown = 0;
+  if (v->is_array() && !v->empty())
+    for (const Json& d : *v) {
+      if (d.is_number_integer() && d.get<long long>() == -1) {
+        ++unknown;
+        out.push_back(0);  // 0 marks the one size to infer
+      } else if (d.is_number_integer() && d.get<long long>() > 0 &&
+                 d.get<long long>() <= (1ll << 31)) {
+        out.push_back(d.get<std::size_t>());
+      } else {
+        unknown = 2;
+      }
+    }
+  if (out.empty() || unknown > 1)
+    fail("argument '" + key +
+         "' must be a tuple of positive sizes with at most one -1, e.g. (7, 7, 16), got " +
+         v->dump());
+  return out;
 }
 
 Padding LayerArgs::padding(const std::string& key) {

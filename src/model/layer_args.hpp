@@ -5,6 +5,7 @@
 // accepted at their default value and refused, with a clear message, at any other.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +25,7 @@ class LayerArgs {
   LayerArgs(const Json& config, std::string where);
 
   bool has(const std::string& key) const;
+  bool is_null(const std::string& key) const;
   int positive_int(const std::string& key, std::optional<int> fallback = std::nullopt);
   float number(const std::string& key, float fallback);
   bool boolean(const std::string& key, bool fallback);
@@ -32,6 +34,11 @@ class LayerArgs {
   // Like int_pair, but null gives `fallback` (MaxPooling2D strides=None).
   std::pair<int, int> int_pair_or_null(const std::string& key, std::pair<int, int> fallback);
   Padding padding(const std::string& key = "padding");
+  // ZeroPadding2D's padding: p, (ph, pw) or ((top, bottom), (left, right)), as
+  // {top, bottom, left, right}.
+  std::array<int, 4> padding_amounts(const std::string& key, int fallback);
+  // Reshape's target_shape: positive sizes with at most one -1, given back as 0.
+  Shape target_shape(const std::string& key);
   ActivationFn activation(const std::string& key = "activation");
   Regularizer regularizer(const std::string& key);
   // input_shape / batch_input_shape / batch_shape, without the batch dimension.

@@ -78,8 +78,10 @@ Sequential::Sequential(std::string name, Shape input_shape,
     output_shapes_.push_back(shape);
   }
   layers_.front()->set_input_gradient_needed(false);
-  for (auto& layer : layers_)
+  for (auto& layer : layers_) {
     for (auto& p : layer->params()) params_.push_back(p);
+    for (auto& w : layer->non_trainable_weights()) non_trainable_.push_back(w);
+  }
 }
 
 const Tensor& Sequential::forward(const Tensor& x, Mode mode, std::size_t last) {

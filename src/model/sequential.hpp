@@ -50,6 +50,9 @@ class Sequential {
   // Gathered once at construction (the layers' tensors never move), so a training step's
   // optimizer and regularizer walks allocate nothing.
   const std::vector<Param>& params() const { return params_; }
+  // Every layer's non-trainable weights (BatchNormalization's moving statistics), in order;
+  // gathered once, so a training step can save and restore them without allocating.
+  const std::vector<Weight>& non_trainable_weights() const { return non_trainable_; }
   double regularization_penalty();
   void add_regularization_gradients();
 
@@ -64,6 +67,7 @@ class Sequential {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Shape> output_shapes_;
   std::vector<Param> params_;
+  std::vector<Weight> non_trainable_;
 };
 
 }  // namespace convlab

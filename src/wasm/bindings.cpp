@@ -175,9 +175,12 @@ EMSCRIPTEN_BINDINGS(convlab) {
                 optional_override([](Trainer& t, const std::string& opt, const std::string& loss) {
                   guard([&] { t.compile(opt, loss); });
                 }))
-      .function("summary", optional_override([](Trainer& t) { return t.summary(); }))
-      .function("toJSON", optional_override([](Trainer& t) { return t.to_json(); }))
-      .function("describe", optional_override([](Trainer& t) { return t.describe(); }))
+      .function("summary",
+                optional_override([](Trainer& t) { return guard([&] { return t.summary(); }); }))
+      .function("toJSON",
+                optional_override([](Trainer& t) { return guard([&] { return t.to_json(); }); }))
+      .function("describe",
+                optional_override([](Trainer& t) { return guard([&] { return t.describe(); }); }))
       .function("trainOnBatch",
                 optional_override([](Trainer& t, val x, val y) { return on_batch(t, x, y, true); }))
       .function("testOnBatch", optional_override([](Trainer& t, val x, val y) {
@@ -196,14 +199,17 @@ EMSCRIPTEN_BINDINGS(convlab) {
       .function("trainStep",
                 optional_override([](Trainer& t) { return guard([&] { return t.train_step(); }); }))
       .function("getWeights", optional_override([](Trainer& t) {
-                  const auto w = t.get_weights();
-                  return copy_out(w.data(), w.size());
+                  return guard([&] {
+                    const auto w = t.get_weights();
+                    return copy_out(w.data(), w.size());
+                  });
                 }))
       .function("setWeights", optional_override([](Trainer& t, val w) {
                   guard([&] { t.set_weights(floats(w)); });
                 }))
-      .function("weightsManifest",
-                optional_override([](Trainer& t) { return t.weights_manifest(); }))
+      .function("weightsManifest", optional_override([](Trainer& t) {
+                  return guard([&] { return t.weights_manifest(); });
+                }))
       .function("loadWeights",
                 optional_override([](Trainer& t, const std::string& manifest, val bytes) {
                   guard([&] {
@@ -219,8 +225,10 @@ EMSCRIPTEN_BINDINGS(convlab) {
                 }))
       .function("iterations", optional_override([](Trainer& t) { return double(t.iterations()); }))
       .function("permutation", optional_override([](Trainer& t, unsigned n) {
-                  const auto p = t.permutation(n);
-                  return copy_out(p.data(), p.size());
+                  return guard([&] {
+                    const auto p = t.permutation(n);
+                    return copy_out(p.data(), p.size());
+                  });
                 }));
 
   function("parseIdxImages", &idx_images);

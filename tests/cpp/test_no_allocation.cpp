@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "conformance_cases.hpp"
 #include "core/rng.hpp"
 #include "test_models.hpp"
 #include "trainer.hpp"
@@ -84,6 +85,25 @@ TEST_CASE("a training step allocates nothing once the first steps have sized eve
   std::vector<float>* probe = new std::vector<float>(1000);
   CHECK(allocations.load() - before - during >= 2);
   delete probe;
+}
+
+TEST_CASE("conformance: a training step allocates nothing, for every layer's case") {
+  for (const auto& c : testing::conformance_cases()) {
+    CAPTURE(c.layer);
+    Trainer t(testing::training_model(c), 1);
+    t.compile("adam", "sparse_categorical_crossentropy");
+    Rng rng(2);
+    const std::size_t n = 12, features = shape_size(c.input_shape);
+    std::vector<float> x(n * features), y(n);
+    for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+    for (auto& v : y) v = float(rng.below(3));
+    t.set_data("train", Dataset::from_floats(x, y, n, features, 1));
+    t.start_training(4, true);
+    for (int i = 0; i < 4; ++i) t.train_step();  // sizes buffers, optimizer slots, thread pool
+    const long before = allocations.load();
+    for (int i = 0; i < 6; ++i) t.train_step();
+    CHECK(allocations.load() - before == 0);
+  }
 }
 
 #endif

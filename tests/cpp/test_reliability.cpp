@@ -93,7 +93,8 @@ TEST_CASE("kernels and pools larger than their input say so, with the output siz
         "would be -1x-1)");
   CHECK(build_error(R"({"input_shape": [1, 1, 1], "layers": [
     {"MaxPooling2D": {"pool_size": 2}}]})") ==
-        "max_pooling2d: pool 2x2 does not fit input (None, 1, 1, 1) with padding='valid'");
+        "max_pooling2d: pool 2x2 does not fit input (None, 1, 1, 1) with padding='valid' (the "
+        "output would be 0x0)");
   // 'same' padding with a huge stride: the window arithmetic must not overflow int.
   Rng rng(1);
   auto m = model_from_json(R"({"input_shape": [28, 28, 1], "layers": [

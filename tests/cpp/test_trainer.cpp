@@ -230,3 +230,30 @@ TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the w
   CHECK(batched.size == 37);
   CHECK(error_of([&] { t.evaluate_data("held", 0); }) == "evaluate: batch_size must be at least 1");
 }
+
+TEST_CASE("a sigmoid Dense(1) with binary_crossentropy and rmsprop learns a two-class problem") {
+  // Two Gaussian-ish blobs in 4-D split by x0 + x1 > 0: linearly separable, so binary accuracy
+  // (p > 0.5 against the 0/1 target) should pass 95% after a few epochs.
+  Rng rng(8);
+  const std::size_t n = 256;
+  std::vector<float> x(n * 4), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < 4; ++j) x[i * 4 + j] = rng.uniform(-1.0f, 1.0f);
+    y[i] = x[i * 4] + x[i * 4 + 1] > 0.0f ? 1.0f : 0.0f;
+  }
+  Trainer t(R"({"input_shape": [4], "layers": [{"Dense": {"units": 8, "activation": "tanh"}},
+    {"Dense": {"units": 1, "activation": "sigmoid"}}]})",
+            3);
+  t.compile("rmsprop", "binary_crossentropy");
+  t.set_data("train", Dataset::from_floats(x, y, n, 4, 1));
+  const double before = t.evaluate_data("train").loss;
+  t.start_training(32, true);
+  for (int i = 0; i < 8 * 10; ++i) t.train_step();  // 10 epochs
+  const BatchStats after = t.evaluate_data("train");
+  CHECK(after.loss < 0.9 * before);
+  CHECK(after.accuracy > 0.95);
+  // Targets must be 0/1 probabilities of the one output.
+  std::vector<float> wrong(n, 2.0f);
+  CHECK(error_of([&] { t.train_on_batch(x.data(), wrong.data(), n, n); }).find("outside [0, 1]") !=
+        std::string::npos);
+}

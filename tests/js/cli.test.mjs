@@ -120,3 +120,62 @@ test('bad flags and files give one line on stderr and exit code 2', async () => 
   assert.equal(t.stderr, "convlab: conv2d: Conv2D: unknown argument 'activatoin' (did you mean 'activation'?)\n");
   assert.equal(t.code, 2);
 });
+
+test('--model takes a .py file with the notebook code; its errors name the file and line', async () => {
+  await writeFile(join(dir, 'keras3.py'), `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Rescaling(1./255),
+    layers.SeparableConv2D(8, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+`);
+  const s = await run('summary', '--model', join(dir, 'keras3.py'));
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /rescaling \(Rescaling\) +\(None, 28, 28, 1\) +0/);
+  assert.match(s.stdout, /separable_conv2d \(SeparableC \(None, 26, 26, 8\) +25/); // 9 + 8 + 8
+  assert.match(s.stdout, /global_average_pooling2d \(Gl \(None, 8\) +0/);
+  assert.match(s.stdout, /Total params: 115/); // 25 + 8 * 10 + 10
+  await writeFile(join(dir, 'typo.py'), 'model = Sequential([\n  Dense(10, activatoin="relu")\n])\n');
+  const t = await run('summary', '--model', join(dir, 'typo.py'));
+  assert.equal(t.code, 2);
+  assert.equal(t.stderr, `convlab: ${join(dir, 'typo.py')}: line 2: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
+});
+
+test('--model takes a Jupyter .ipynb: its code cells, magics skipped; errors name the cell and line', async () => {
+  const cell = (type, lines) => ({ cell_type: type, metadata: {}, source: lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l)), ...(type === 'code' ? { outputs: [], execution_count: null } : {}) });
+  const notebook = (cells) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+  const cells = [
+    cell('markdown', ['# Week 3: convolutions']),
+    cell('code', ['!pip install tensorflow', '%matplotlib inline', 'import tensorflow as tf']),
+    cell('code', ['model = tf.keras.models.Sequential([', "    tf.keras.layers.Conv2D(8, (3, 3), activation='relu', input_shape=(28, 28, 1)),",
+      '    tf.keras.layers.MaxPooling2D(2, 2),', '    tf.keras.layers.Flatten(),', "    tf.keras.layers.Dense(10, activation='softmax')", '])']),
+  ];
+  await writeFile(join(dir, 'lab.ipynb'), notebook(cells));
+  const s = await run('summary', '--model', join(dir, 'lab.ipynb'));
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /conv2d \(Conv2D\) +\(None, 26, 26, 8\) +80/);
+  assert.match(s.stdout, /Total params: 13,610/); // 80 + 13 * 13 * 8 * 10 + 10
+  cells[2].source[4] = "    tf.keras.layers.Dense(10, activatoin='softmax')\n";
+  await writeFile(join(dir, 'typo.ipynb'), notebook(cells));
+  const t = await run('summary', '--model', join(dir, 'typo.ipynb'));
+  assert.equal(t.code, 2);
+  assert.equal(t.stderr, `convlab: ${join(dir, 'typo.ipynb')}: cell 3, line 5: Dense: unknown argument 'activatoin' — did you mean 'activation'?\n`);
+  // compile() and fit() apply unless a flag says otherwise: 1 epoch of batch 512 from the code,
+  // the learning rate from the code, the epochs from the flag.
+  cells.push(cell('code', ["model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.05), loss='sparse_categorical_crossentropy', metrics=['accuracy'])",
+    'model.fit(training_images, training_labels, epochs=3, batch_size=512)']));
+  cells[2].source[4] = "    tf.keras.layers.Dense(10, activation='softmax')\n";
+  await writeFile(join(dir, 'fit.ipynb'), notebook(cells));
+  const f = await run('train', '--model', join(dir, 'fit.ipynb'), '--data', 'mnist', '--epochs', '1', '--save', join(dir, 'fit-run'));
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stdout, /Epoch 1\/1\n/);
+  const history = JSON.parse(await readFile(join(dir, 'fit-run', 'history.json'), 'utf8'));
+  assert.deepEqual([history.settings.epochs, history.settings.batchSize, history.settings.learningRate, history.settings.optimizer], [1, 512, 0.05, 'sgd']);
+  await writeFile(join(dir, 'bad.ipynb'), '{"cells": 3}');
+  const b = await run('summary', '--model', join(dir, 'bad.ipynb'));
+  assert.equal(b.stderr, `convlab: ${join(dir, 'bad.ipynb')}: not a Jupyter notebook (no "cells" list)\n`);
+});

@@ -226,8 +226,8 @@ test('error messages name the line, the layer and the argument', () => {
     ['model = keras.Sequential([\n  keras.layers.Conv2d(32, 3)\n])', "line 2: unknown layer 'Conv2d' — did you mean 'Conv2D'?"],
     ['model = Sequential([Dence(10)])', "line 1: unknown layer 'Dence' — did you mean 'Dense'?"],
     ['model = Sequential([Foo(10)])', "line 1: unknown layer 'Foo'"],
-    ['model = Sequential([AveragePooling2D()])',
-      'line 1: AveragePooling2D is not supported by convlab (it has Conv2D, MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, InputLayer)'],
+    ['model = Sequential([Conv1D(8, 3)])',
+      'line 1: Conv1D is not supported by convlab (it has Conv2D, MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Rescaling, ZeroPadding2D, Reshape, LeakyReLU, ELU, ReLU, DepthwiseConv2D, SeparableConv2D, InputLayer)'],
     ['model = Sequential()\nmodel.add(Flatten())\nmodel.add(Dense(10, activatoin="relu"))',
       "line 3: Dense: unknown argument 'activatoin' — did you mean 'activation'?"],
     ['model = Sequential([Dense(10, foo=1)])', "line 1: Dense: unknown argument 'foo'"],
@@ -249,7 +249,7 @@ test('error messages name the line, the layer and the argument', () => {
       "line 1: unsupported Python: a list comprehension '[Dense(10) for _ in range(3)]' (write the layers out one by one: Sequential([...]))"],
     ['model = Sequential(my_layers)', "line 1: unsupported Python: variable 'my_layers' (write the layers out one by one: Sequential([...]))"],
     ['model = Sequential([Flatten(), layer])', "line 1: unsupported Python: variable 'layer' (write the layer itself, e.g. Dense(10))"],
-    ['model = Sequential([Flatten(input_shape=(28*28,))])', "line 1: unsupported Python: arithmetic '28*28' (write the shape itself, e.g. (28, 28, 1))"],
+    ['model = Sequential([Flatten(input_shape=(28**2,))])', "line 1: unsupported Python: arithmetic '28**2' (write the shape itself, e.g. (28, 28, 1))"],
     ['model = Sequential([Dense(sizes[0])])', "line 1: unsupported Python: indexing 'sizes[0]' (write the number itself)"],
     ['model = Sequential([Dense(1, activation=f"relu")])', 'line 1: unsupported Python: an f-string (write the value itself)'],
     ['model = Sequential([Dense(1, *extra)])', 'line 1: unsupported Python: *args (write the arguments out)'],
@@ -276,7 +276,7 @@ test('error messages name the line, the layer and the argument', () => {
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer=Adam(learning_rate=0.1, lr=0.2), loss='categorical_crossentropy')",
       "line 2: Adam: argument 'learning_rate' given twice"],
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer='adam', loss='mse')",
-      "line 2: compile: unsupported loss 'mse' (convlab has sparse_categorical_crossentropy, categorical_crossentropy)"],
+      "line 2: compile: unsupported loss 'mse' (convlab has sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)"],
     ["model = Sequential([Dense(1)])\nmodel.compile(optimizer='adam')", "line 2: compile: missing argument 'loss', e.g. loss='sparse_categorical_crossentropy'"],
     ["model = Sequential([Dense(1)])\nmodel.compile('adam', tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))",
       "line 2: compile: from_logits=True is not supported: convlab's losses take probabilities, so end the model with activation='softmax'"],
@@ -315,4 +315,54 @@ test('CRLF line endings count lines the same way', () => {
   const r = parseKerasPython(SEED2_LAB.replace(/\n/g, '\r\n'));
   assert.deepEqual(r.layerLines, [5, 6, 7, 8, 11, 12, 13]);
   assertError('model = Sequential([\r\n  Dense(n)\r\n])', "line 2: unsupported Python: variable 'n' (write the number itself)", 2);
+});
+
+test("a Keras 3 example: keras.Input, Rescaling(1./255) and the pooling, padding, reshape and activation layers", () => {
+  const { config, layerLines } = parseKerasPython(`import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Rescaling(1./255, offset=-0.5 + 0.25),
+    layers.ZeroPadding2D(padding=((1, 0), (2, 1))),
+    layers.Conv2D(16, 3, activation="selu"),
+    layers.AvgPool2D(2, strides=2, padding="same"),
+    layers.LeakyReLU(0.1),
+    layers.ELU(),
+    layers.ReLU(6.0),
+    layers.GlobalMaxPooling2D(),
+    layers.Reshape((4, -1)),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])`);
+  assert.deepEqual(config, {
+    input_shape: [28, 28, 1],
+    layers: [
+      { Rescaling: { scale: 1 / 255, offset: -0.25 } }, { ZeroPadding2D: { padding: [[1, 0], [2, 1]] } },
+      { Conv2D: { filters: 16, kernel_size: 3, activation: 'selu' } },
+      { AveragePooling2D: { pool_size: 2, strides: 2, padding: 'same' } }, { LeakyReLU: { alpha: 0.1 } }, 'ELU',
+      { ReLU: { max_value: 6 } }, 'GlobalMaxPooling2D', { Reshape: { target_shape: [4, -1] } }, 'Flatten',
+      { Dense: { units: 10, activation: 'softmax' } },
+    ],
+  });
+  assert.deepEqual(layerLines, [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+});
+
+test('number literals joined by + - * / are folded with Python precedence; other arithmetic is refused', () => {
+  const rate = (expr) => parseKerasPython(`model = Sequential([Dense(4), Dropout(${expr})])`).config.layers[1].Dropout.rate;
+  assert.equal(rate('1 - 0.75'), 0.25);
+  assert.equal(rate('0.1 + 0.2 * 2'), 0.1 + 0.4);
+  assert.equal(rate('1 / 4 / 2'), 0.125);
+  assert.throws(() => rate('1 / 0'), /line 1: division by zero/);
+  assert.throws(() => rate('x * 2'), /unsupported Python: arithmetic 'x \* 2'/);
+});
+
+test('DepthwiseConv2D and SeparableConv2D take Keras positional order', () => {
+  const { config } = parseKerasPython(`model = tf.keras.Sequential([
+    tf.keras.layers.DepthwiseConv2D(3, (2, 2), 'same', 2, input_shape=(28, 28, 1)),
+    tf.keras.layers.SeparableConv2D(16, (3, 3), activation='relu'),
+])`);
+  assert.deepEqual(config.layers, [
+    { DepthwiseConv2D: { kernel_size: 3, strides: [2, 2], padding: 'same', depth_multiplier: 2 } },
+    { SeparableConv2D: { filters: 16, kernel_size: [3, 3], activation: 'relu' } },
+  ]);
 });

@@ -24,9 +24,12 @@ test('Keras to_json layers, dropout, batch norm and unknown layers', () => {
     { class_name: 'MaxPooling2D', config: {} },
     { class_name: 'Dropout', config: { rate: 0.2 } },
     { class_name: 'Flatten', config: {} },
+    { class_name: 'LayerNormalization', config: {} },
     { class_name: 'GlobalAveragePooling2D', config: {} },
+    { class_name: 'AvgPool2D', config: {} },
+    { class_name: 'Rescaling', config: { scale: 1 / 255 } },
     { className: 'Dense', config: { units: 10 } },
-  ]), 'C16-BN-P-Drop0.2-GlobalAveragePooling2D-D10');
+  ]), 'C16-BN-P-Drop0.2-LayerNormalization-GAP-AP-D10');
   assert.deepEqual(layerSpec('Flatten'), { className: 'Flatten', config: {} });
   assert.deepEqual(layerSpec({ Dense: { units: 3 } }), { className: 'Dense', config: { units: 3 } });
 });

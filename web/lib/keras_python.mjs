@@ -131,6 +131,22 @@ const KEYWORDS = new Set(['and', 'as', 'assert', 'async', 'break', 'class', 'con
   'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'nonlocal', 'or', 'pass', 'raise', 'return',
   'try', 'while', 'with', 'yield']);
 const CONSTANTS = { True: true, False: false, None: null };
+// Number literals joined by + - * / (Rescaling(1./255), Dropout(1 - 0.75)) are folded to their
+// value, with Python's precedence; anything else (names, other operators) stays unsupported.
+function foldNumbers(operands, ops) {
+  if (!operands.every((o) => o.kind === 'num') || !ops.every((op) => ['+', '-', '*', '/'].includes(op))) return undefined;
+  const terms = [operands[0].value], signs = [];
+  ops.forEach((op, i) => {
+    const v = operands[i + 1].value;
+    if (op === '*') terms[terms.length - 1] *= v;
+    else if (op === '/') {
+      if (v === 0) fail(operands[i + 1], 'division by zero');
+      terms[terms.length - 1] /= v;
+    } else terms.push(v), signs.push(op);
+  });
+  return signs.reduce((sum, sign, i) => (sign === '+' ? sum + terms[i + 1] : sum - terms[i + 1]), terms[0]);
+}
+
 const BINARY = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<<', '>>', '&', '|', '^', '==', '!=', '<', '>', '<=', '>=']);
 const METHODS = new Set(['add', 'compile', 'fit']);
 const tokenError = (t) => new KerasSyntaxError(t.error, t.line, t.col);
@@ -281,6 +297,7 @@ class Parser {
       return this.unsupported('a lambda', from);
     }
     let node = this.parseUnary(), what = null;
+    const operands = [node], ops = [];
     for (;;) {
       const t = this.tok, word = t.type === 'name' ? t.value : null;
       if (word === 'not' && this.tokens[this.pos + 1].value === 'in') this.next();
@@ -288,9 +305,12 @@ class Parser {
       this.next();
       if (word === 'is' && this.atWord('not')) this.next();
       what ??= ['and', 'or'].includes(word) ? `'${word}'` : word || /[=<>]/.test(t.value) ? 'a comparison' : 'arithmetic';
-      this.parseUnary();
+      ops.push(word ?? t.value);
+      operands.push(this.parseUnary());
     }
-    if (what) node = this.unsupported(what, from);
+    const folded = what === 'arithmetic' ? foldNumbers(operands, ops) : undefined;
+    if (folded !== undefined) node = this.node('num', from, { value: folded });
+    else if (what) node = this.unsupported(what, from);
     if (this.atWord('if')) {
       this.next();
       this.parseExpr();

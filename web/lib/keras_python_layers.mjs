@@ -5,6 +5,7 @@
 // literal) are raised here with the line; whether a well-formed value is one convlab supports
 // (padding='full', kernel_initializer='he_normal', bias_regularizer=...) is left to the engine,
 // whose messages name the layer (map it back to a line through layerLines).
+import { LAYER_CATALOG } from './layer_catalog.mjs';
 
 // Thrown for every problem in the Python; `line`/`column` are 1-based (null when there is none).
 export class KerasSyntaxError extends Error {
@@ -46,28 +47,15 @@ function suggest(word, candidates) {
   return best ? ` — did you mean '${best}'?` : '';
 }
 
-// ---- Signatures. Positional order is tf.keras 2.x's (the course's version). ----
-const KERNEL = ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
-  'activity_regularizer', 'kernel_constraint', 'bias_constraint'];
+// ---- Signatures. The layers and their positional order (tf.keras 2.x's, the course's) come
+// from the engine's catalog (src/model/layer_catalog.cpp), written out as layer_catalog.mjs. ----
 // Every layer takes these keywords (the engine accepts name/trainable/dtype; input shapes are
 // hoisted into the config's input_shape).
 const COMMON = ['name', 'input_shape', 'batch_input_shape', 'trainable', 'dtype'];
-const LAYERS = {
-  Conv2D: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups',
-    'activation', 'use_bias', ...KERNEL], keywords: ['lora_rank'], required: ['filters', 'kernel_size'] },
-  MaxPooling2D: { positional: ['pool_size', 'strides', 'padding', 'data_format'] },
-  Flatten: { positional: ['data_format'] },
-  Dense: { positional: ['units', 'activation', 'use_bias', ...KERNEL], keywords: ['lora_rank'], required: ['units'] },
-  Dropout: { positional: ['rate', 'noise_shape', 'seed'], required: ['rate'] },
-  BatchNormalization: { positional: ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer',
-    'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer',
-    'gamma_regularizer', 'beta_constraint', 'gamma_constraint'],
-  keywords: ['synchronized', 'renorm', 'virtual_batch_size', 'adjustment', 'fused'] },
-  Activation: { positional: ['activation'], required: ['activation'] },
-};
-for (const sig of Object.values(LAYERS)) sig.keywords = [...(sig.keywords ?? []), ...COMMON];
+const LAYERS = Object.fromEntries(LAYER_CATALOG.map((e) => [e.className,
+  { positional: e.positional, keywords: [...e.keywords, ...COMMON], required: e.required }]));
 // Keras aliases; the config gets the class name Keras's to_json() would write.
-const ALIASES = { Convolution2D: 'Conv2D', MaxPool2D: 'MaxPooling2D' };
+const ALIASES = Object.fromEntries(LAYER_CATALOG.flatMap((e) => e.aliases.map((alias) => [alias, e.className])));
 // Input layers give the model its input shape instead of adding a layer.
 const INPUTS = {
   InputLayer: { positional: ['input_shape', 'batch_size', 'dtype', 'input_tensor', 'sparse', 'name', 'ragged'],
@@ -82,7 +70,7 @@ const OTHER_KERAS_LAYERS = ['AveragePooling2D', 'AvgPool2D', 'GlobalAveragePooli
   'UpSampling2D', 'Cropping2D', 'Reshape', 'Permute', 'RepeatVector', 'Lambda', 'LeakyReLU', 'ReLU', 'PReLU', 'ELU',
   'Softmax', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'LayerNormalization', 'Rescaling', 'Resizing',
   'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'Embedding', 'LSTM', 'GRU', 'SimpleRNN',
-  'Bidirectional', 'TimeDistributed', 'Concatenate', 'Add', 'Multiply'];
+  'Bidirectional', 'TimeDistributed', 'Concatenate', 'Add', 'Multiply'].filter((name) => !LAYERS[name] && !ALIASES[name]);
 
 const SEQUENTIAL = { positional: ['layers', 'name'], keywords: ['trainable'] };
 const COMPILE = { positional: ['optimizer', 'loss', 'metrics', 'loss_weights', 'weighted_metrics', 'run_eagerly',
@@ -99,7 +87,8 @@ const OPTIMIZERS = {
 const OPTIMIZER_KEYWORDS = ['name', 'decay', 'clipnorm', 'clipvalue', 'global_clipnorm', 'weight_decay', 'use_ema',
   'ema_momentum', 'ema_overwrite_frequency', 'jit_compile', 'lr'];
 const OTHER_OPTIMIZERS = ['Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'AdamW', 'Lion', 'Adafactor'];
-const LOSSES = { SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy' };
+const LOSSES = { SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
+  BinaryCrossentropy: 'binary_crossentropy' };
 // Regularizer functions and classes: their arguments and Keras's default factors.
 const REGULARIZERS = {
   l1: { positional: ['l1'], alias: { l: 'l1' }, defaults: { l1: 0.01 } },

@@ -2,15 +2,32 @@
 // one weights.bin of little-endian float32 values, the files tf.loadLayersModel reads and
 // tensorflowjs_converter turns into a Keras model. Import goes the other way and also takes
 // what TF.js's own model.save() writes and Keras's model.to_json().
+import { LAYER_CATALOG } from './layer_catalog.mjs';
+
 const VERSION = '0.1.0';
 
+// What TF.js's layers cannot reproduce (tfjs-layers 4.x): it would load these and predict
+// something else, or fail on load, so the export refuses them by name instead.
+const TFJS_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'];
+function tfjsGap({ class_name: cls, config: c }) {
+  if (c.activation && !TFJS_ACTIVATIONS.includes(c.activation)) return `activation '${c.activation}'`;
+  if (cls === 'ELU' && c.alpha !== 1) return `ELU alpha=${c.alpha} (TF.js supports only 1)`;
+  if (cls === 'ReLU' && (c.negative_slope !== 0 || c.threshold !== 0)) return 'ReLU negative_slope or threshold (TF.js has max_value only)';
+  return null;
+}
+
 export function toTfjsArtifacts(model, { trainingConfig = null } = {}) {
+  const topology = JSON.parse(model.toJSON());
+  for (const layer of topology.config.layers) {
+    const gap = tfjsGap(layer);
+    if (gap) throw new Error(`TF.js export: layer '${layer.config.name}' (${layer.class_name}) uses ${gap}, which TensorFlow.js cannot load as such`);
+  }
   const manifest = model.weightsManifest();
   const modelJson = {
     format: 'layers-model',
     generatedBy: `convlab ${VERSION}`,
     convertedBy: null,
-    modelTopology: JSON.parse(model.toJSON()),
+    modelTopology: topology,
     weightsManifest: [{ paths: ['weights.bin'], weights: manifest.map(({ name, shape }) => ({ name, shape, dtype: 'float32' })) }],
   };
   if (trainingConfig) modelJson.trainingConfig = trainingConfig;
@@ -18,10 +35,9 @@ export function toTfjsArtifacts(model, { trainingConfig = null } = {}) {
   return { modelJson, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) };
 }
 
-// The layer types the engine builds (src/model/layer_factory.cpp), checked here first so that an
-// unsupported model is refused with its layer's name rather than its position.
-export const SUPPORTED_LAYERS = ['InputLayer', 'Conv2D', 'Convolution2D', 'MaxPooling2D', 'MaxPool2D', 'Flatten', 'Dense', 'Dropout',
-  'BatchNormalization', 'Activation'];
+// The layer types the engine builds (its catalog, layer_catalog.mjs), checked here first so that
+// an unsupported model is refused with its layer's name rather than its position.
+export const SUPPORTED_LAYERS = ['InputLayer', ...LAYER_CATALOG.flatMap((e) => [e.className, ...e.aliases])];
 
 const INITIALIZER_KEYS = ['kernel_initializer', 'bias_initializer', 'beta_initializer', 'gamma_initializer',
   'moving_mean_initializer', 'moving_variance_initializer'];

@@ -2,6 +2,7 @@
 // one convolution less, one more), sortable by any column, with a checkbox per row that asks the
 // page to overlay that run's curves. architectureString and sortExperiments are pure.
 import { t, formatNumber } from '../lib/i18n.mjs';
+import { LAYER_CATALOG } from '../lib/layer_catalog.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -20,18 +21,12 @@ export function layerSpec(layer) {
   return { className: 'Unknown', config: { ...layer } };
 }
 
-const TOKENS = {
-  Conv2D: (c) => `C${c.filters ?? ''}`,
-  MaxPooling2D: () => 'P',
-  MaxPool2D: () => 'P',
-  AveragePooling2D: () => 'AP',
-  Dense: (c) => `D${c.units ?? ''}`,
-  Dropout: (c) => `Drop${c.rate ?? ''}`,
-  BatchNormalization: () => 'BN',
-  Flatten: () => null,
-  InputLayer: () => null,
-  Activation: () => null,
-};
+// The catalog's token templates ("C{filters}": C32), aliases included; the input is left out.
+const TOKENS = { InputLayer: () => null };
+for (const e of LAYER_CATALOG) {
+  const token = (config) => e.token.replace(/\{(\w+)\}/g, (_, key) => config[key] ?? '') || null;
+  for (const name of [e.className, ...e.aliases]) TOKENS[name] = token;
+}
 
 // 'C32-P-C32-P-D128-D10': Conv2D -> C<filters>, MaxPooling2D -> P, Dense -> D<units>,
 // Dropout -> Drop<rate>, BatchNormalization -> BN; Flatten, InputLayer and Activation are left

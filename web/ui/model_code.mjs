@@ -1,11 +1,10 @@
 // Model configs as the notebook's Keras Python (what the editor shows for a preset), and the
 // Keras layer names a config will get (to point an engine error at the right line).
 
-const BASE_NAMES = {
-  Conv2D: 'conv2d', Convolution2D: 'conv2d', MaxPooling2D: 'max_pooling2d', MaxPool2D: 'max_pooling2d',
-  Flatten: 'flatten', Dense: 'dense', Dropout: 'dropout', BatchNormalization: 'batch_normalization',
-  Activation: 'activation',
-};
+import { LAYER_CATALOG } from '../lib/layer_catalog.mjs';
+
+// Keras's snake_case base names, aliases included: Conv2D and Convolution2D -> conv2d.
+const BASE_NAMES = Object.fromEntries(LAYER_CATALOG.flatMap((e) => [e.className, ...e.aliases].map((n) => [n, e.baseName])));
 
 const entries = (config) => (config.layers ?? []).map((l) => (typeof l === 'string' ? [l, {}] : Object.entries(l)[0]));
 
@@ -35,7 +34,8 @@ const py = (v) => {
   return String(v);
 };
 
-const POSITIONAL = { Conv2D: ['filters', 'kernel_size'], Dense: ['units'], Dropout: ['rate'], MaxPooling2D: ['pool_size'], Activation: ['activation'] };
+// The leading arguments the course writes without their names: Conv2D(32, (3, 3), ...).
+const POSITIONAL = Object.fromEntries(LAYER_CATALOG.map((e) => [e.className, e.positional.slice(0, e.codePositional)]));
 
 function layerCall(cls, args, inputShape) {
   const parts = [];

@@ -149,7 +149,9 @@ TEST_CASE("max pooling rejects bad arguments and shapes with messages naming the
   MaxPooling2D big("max_pooling2d_1", 3, 3);
   CHECK_THROWS_WITH_AS(
       big.build({2, 2, 64}, rng),
-      "max_pooling2d_1: pool 3x3 does not fit input (None, 2, 2, 64) with padding='valid'", Error);
+      "max_pooling2d_1: pool 3x3 does not fit input (None, 2, 2, 64) with padding='valid' (the "
+      "output would be 0x0)",
+      Error);
   MaxPooling2D padded("max_pooling2d_2", 3, 3, 0, 0, Padding::same);
   CHECK(padded.build({2, 2, 64}, rng) == Shape{1, 1, 64});
 

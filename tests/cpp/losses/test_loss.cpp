@@ -122,7 +122,44 @@ TEST_CASE("loss names map to kinds and unknown names are rejected") {
   CHECK(std::string(loss_name(sparse)) == "sparse_categorical_crossentropy");
   CHECK(std::string(loss_name(categorical)) == "categorical_crossentropy");
   CHECK_THROWS_WITH_AS(loss_from_name("mse"),
-                       "loss: unknown loss 'mse' (expected sparse_categorical_crossentropy or "
-                       "categorical_crossentropy)",
+                       "loss: unknown loss 'mse' (expected sparse_categorical_crossentropy, "
+                       "categorical_crossentropy or binary_crossentropy)",
                        Error);
+}
+
+TEST_CASE("binary crossentropy by hand, Keras's clipping, and its gradient by finite differences") {
+  constexpr auto binary = LossKind::binary_crossentropy;
+  CHECK(loss_from_name("binary_crossentropy") == binary);
+  CHECK(loss_from_name("BinaryCrossentropy") == binary);
+  Tensor y = Tensor::from_shape({3, 1});
+  y(0, 0) = 0.9f, y(1, 0) = 0.2f, y(2, 0) = 1.0f;
+  const float t[] = {1, 1, 0};
+  // (-ln 0.9 - ln 0.2 - ln(1 - (1 - 1e-7))) / 3: the 1.0 is clipped to 1 - 1e-7 (in float32).
+  const double clipped = 1.0 - double(1.0f - 1e-7f);
+  Tensor grad;
+  CHECK(loss_forward_backward(binary, y, t, &grad) ==
+        doctest::Approx((-std::log(0.9) - std::log(0.2) - std::log(clipped)) / 3).epsilon(1e-5));
+  CHECK(grad.data()[2] == 0.0f);  // outside the clip range: flat
+  CHECK(grad.data()[0] == doctest::Approx(-1.0 / (3 * 0.9)).epsilon(1e-5));
+  CHECK(count_correct(binary, y, t) == 1.0);  // 0.9 > 0.5 right; 0.2 and 1.0 wrong
+  const float bad[] = {1, 2, 0};
+  CHECK_THROWS_WITH_AS(loss_forward_backward(binary, y, bad, nullptr),
+                       "labels: binary_crossentropy target 2 at index 1 is outside [0, 1]", Error);
+
+  Rng rng(5);
+  Tensor p = random_tensor({3, 2}, rng, 0.05f, 0.95f);
+  const float soft[] = {1, 0, 0.3f, 1, 0, 0.5f};
+  CHECK(count_correct(binary, p, soft) >= 0.0);
+  loss_forward_backward(binary, p, soft, &grad);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const float saved = p.data()[i];
+    p.data()[i] = saved + 1e-3f;
+    const double plus = loss_forward_backward(binary, p, soft, nullptr);
+    p.data()[i] = saved - 1e-3f;
+    const double minus = loss_forward_backward(binary, p, soft, nullptr);
+    p.data()[i] = saved;
+    const double numeric = (plus - minus) / (double(saved + 1e-3f) - double(saved - 1e-3f));
+    CAPTURE(i);
+    CHECK(grad.data()[i] == doctest::Approx(numeric).epsilon(1e-3).scale(1e-3));
+  }
 }

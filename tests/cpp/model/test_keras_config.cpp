@@ -96,12 +96,14 @@ TEST_CASE("config errors name the layer and the problem") {
   };
   CHECK(error_of(R"({"input_shape": [28, 28, 1], "layers": [{"Conv3D": {"filters": 2}}]})") ==
         "layer 0: unknown layer type 'Conv3D' (did you mean 'Conv2D'?); supported: Conv2D, "
-        "MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation");
+        "MaxPooling2D, Flatten, Dense, Dropout, BatchNormalization, Activation, AveragePooling2D, "
+        "GlobalAveragePooling2D, GlobalMaxPooling2D, Rescaling, ZeroPadding2D, Reshape, LeakyReLU, "
+        "ELU, ReLU, DepthwiseConv2D, SeparableConv2D");
   CHECK(
       error_of(
           R"({"input_shape": [4], "layers": [{"Dense": {"units": 2, "activation": "relux"}}]})") ==
       "dense: Dense: unknown activation 'relux' (expected one of relu, softmax, sigmoid, tanh, "
-      "linear)");
+      "linear, elu, selu, softplus, softsign, leaky_relu, swish, silu, gelu)");
   CHECK(
       error_of(
           R"({"input_shape": [4], "layers": [{"Dense": {"units": 128, "activatoin": "relu"}}]})") ==
