@@ -24,9 +24,11 @@ import { mountExperimentsPanel } from './ui/experiments_panel.mjs';
 import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
+import { mountExplainPanel } from './ui/explain_panel.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
-  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
+  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
+  mountExplainPanel];
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
