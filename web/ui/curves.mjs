@@ -225,6 +225,11 @@ export function createCurves(container, { metric = 'loss', log = false, height =
   const systemTheme = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
   globalThis.addEventListener?.('convlab-theme', retheme);
   systemTheme?.addEventListener?.('change', retheme);
+  // Printing: rebuilt at once (before the browser lays out the pages) in the print colours
+  // style.css's @media print sets, and again after, in the screen's.
+  const printMedia = globalThis.matchMedia?.('print');
+  const reprint = () => { builtFor = -1; if (UPlot && !destroyed) build(); };
+  printMedia?.addEventListener?.('change', reprint);
 
   const ready = loadUPlot().then(
     (U) => {
@@ -278,6 +283,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       observer?.disconnect();
       globalThis.removeEventListener?.('convlab-theme', retheme);
       systemTheme?.removeEventListener?.('change', retheme);
+      printMedia?.removeEventListener?.('change', reprint);
       plot?.destroy();
       plot = null;
       container.classList.remove('cl-curves');

@@ -7,6 +7,8 @@ import { explainModel } from './explain_model.mjs';
 import { t, formatNumber } from '../lib/i18n.mjs';
 
 const num = (v) => formatNumber(v);
+// A formula breaks across lines only where the sentence around it does.
+const whole = (formula) => formula.replace(/ /g, '\u00a0');
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -23,8 +25,8 @@ export function layerSentences(row) {
   const size = () => {
     if (!row.formulas?.length) return [];
     const out = [row.formulas.length === 1
-      ? t('explain.row.size', { formula: row.formulas[0] })
-      : t('explain.row.sizeHW', { height: row.formulas[0], width: row.formulas[1] })];
+      ? t('explain.row.size', { formula: whole(row.formulas[0]) })
+      : t('explain.row.sizeHW', { height: whole(row.formulas[0]), width: whole(row.formulas[1]) })];
     if (row.roundedDown) out.push(t('explain.row.roundedDown'));
     return out;
   };
