@@ -25,9 +25,11 @@ import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
 import { startServiceWorker } from './page/isolation.mjs';
+import { mountExplainPanel } from './ui/explain_panel.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
-  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
+  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
+  mountExplainPanel];
 
 // The service worker caches the app for offline use and makes the page cross-origin isolated
 // (threads) on hosts that send no headers; on a first visit that takes one reload, done before

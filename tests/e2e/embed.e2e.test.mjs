@@ -195,9 +195,9 @@ test('"Share this setup" gives a link and snippets that reproduce the setup', as
   await page.check('#share-compact');
   await page.click('#share');
   const url = await page.inputValue('#share-url');
-  assert.match(url, /index\.html#model=lab64&epochs=3&.*optimizer=rmsprop.*&hide=eval%2Cexperiments&compact=1$/);
+  assert.match(url, /index\.html#model=lab64&epochs=3&.*optimizer=rmsprop.*&hide=eval%2Cexperiments&compact=1&lang=en$/);
   assert.match(await page.inputValue('#share-iframe'), /^<iframe src="http:\/\/[^"]+\/embed\.html#model=lab64&amp;epochs=3/);
-  assert.match(await page.inputValue('#share-element'), /<convlab-trainer model="lab64" epochs="3" .*optimizer="rmsprop".* hide="eval,experiments" compact><\/convlab-trainer>/);
+  assert.match(await page.inputValue('#share-element'), /<convlab-trainer model="lab64" epochs="3" .*optimizer="rmsprop".* hide="eval,experiments" compact lang="en"><\/convlab-trainer>/);
   await axeCheck(page, 'index.html');
 
   const shared = await newPage();

@@ -61,6 +61,9 @@ const TOO_BIG_KERNEL = `model = tf.keras.models.Sequential([
     tf.keras.layers.Dense(10, activation='softmax')
 ])`;
 
+// The engine's text (C++ LayerError), in English in every language.
+const ENGINE_DETAIL = "conv2d: kernel 30x30 does not fit input (None, 28, 28, 1) with padding='valid' (the output would be -1x-1)";
+
 const LANGUAGES = [
   { lang: 'en', train: 'Train', word: /[A-Za-z]/, error: /^line 2: /, status: /^Ready/ },
   { lang: 'ko', train: '학습', word: /[가-힣]/, error: /^2번째 줄: 모델을 만들 수 없습니다: /, status: /^준비됨/ },
@@ -99,6 +102,51 @@ for (const { lang, train, word, error, status } of LANGUAGES) {
       assert.equal(await header.textContent(), 'T-shirt/top');
     }
 
+    // The explanations: collapsed at first, in the page's language, with the model's own numbers
+    // (the lab preset: 28 → 26 → 13 → 11 → 5), rewritten when the model changes.
+    const rows = page.locator('#explain-rows li');
+    assert.equal(await page.locator('details.explain[open]').count(), 0);
+    assert.equal(await page.locator('details.explain').count(), 4);
+    await page.click('#explain-layers > summary');
+    assert.match(await page.textContent('#explain-layers > summary'), word);
+    assert.match(await page.textContent('#explain-layers dl'), word);
+    const rowTexts = (await rows.allTextContents()).map((r) => r.replace(/\u00a0/g, ' '));  // formulas keep together
+    assert.equal(rowTexts.length, 7);
+    assert.match(rowTexts[0], /^conv2d \(Conv2D\) filters=32, kernel_size=\(3, 3\).*O = \(28 − 3 \+ 2·0\)\/1 \+ 1 = 26/);
+    assert.match(rowTexts[0], word);
+    assert.match(rowTexts[3], /O = \(11 − 2 \+ 2·0\)\/2 \+ 1 = 5\.5 → 5/);
+    assert.match(rowTexts[4], /5 × 5 × 32 = 800/);
+    assert.match(rowTexts[5], /800 × 128 \+ 128 = 102,528/);
+    await page.selectOption('#preset', 'single-conv');
+    await page.waitForFunction(() => document.querySelectorAll('#explain-rows li').length === 5, null, { timeout: 30_000 });
+    assert.match(await rows.nth(2).textContent(), /13 × 13 × 32 = 5,408/);
+    await page.selectOption('#preset', 'lab');
+    await page.waitForFunction(() => document.querySelectorAll('#explain-rows li').length === 7, null, { timeout: 30_000 });
+    await page.click('#explain-layers > summary');
+
+    // Share: the link and the element carry the page's language.
+    await page.click('#share');
+    assert.match(await page.inputValue('#share-url'), new RegExp(`[#&]lang=${lang}$`));
+    assert.match(await page.inputValue('#share-element'), new RegExp(` lang="${lang}"></convlab-trainer>`));
+
+    // Print: no buttons, no dark background, the charts inside the page's width.
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const print = await page.evaluate(() => ({
+      buttons: [...document.querySelectorAll('button')].filter((b) => b.offsetParent !== null).length,
+      bg: getComputedStyle(document.querySelector('.panel')).backgroundColor,
+      body: getComputedStyle(document.body).backgroundColor,
+      summary: document.getElementById('summary').offsetParent !== null,
+      charts: [...document.querySelectorAll('#curves-panel canvas')].map((c) => c.getBoundingClientRect().right),
+      page: document.querySelector('main').getBoundingClientRect().right,
+    }));
+    assert.equal(print.buttons, 0, 'buttons in print');
+    assert.equal(print.bg, 'rgb(255, 255, 255)');
+    assert.equal(print.body, 'rgb(255, 255, 255)');
+    assert.ok(print.summary, 'the summary is printed');
+    assert.ok(print.charts.length >= 2 && print.charts.every((r) => r <= print.page + 1), `charts ${print.charts} beyond ${print.page}`);
+    await page.pdf?.({ path: `${SHOTS}${lang}-print.pdf` }).catch(() => {});
+    await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
+
     for (const theme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: theme });
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -122,9 +170,12 @@ for (const { lang, train, word, error, status } of LANGUAGES) {
     assert.equal(await page.getAttribute('html', 'data-theme'), null);
 
     // The engine's error, framed in the page's language and pointing at the line.
+    // The sentence around it is translated; the engine's own {detail} stays as the engine wrote it.
     await page.fill('#editor', TOO_BIG_KERNEL);
     await page.waitForFunction(() => document.getElementById('model-error').textContent !== '', null, { timeout: 30_000 });
-    assert.match(await page.textContent('#model-error'), error);
+    const message = await page.textContent('#model-error');
+    assert.match(message, error);
+    assert.equal(message.replace(error, ''), ENGINE_DETAIL, `${lang}: the engine's detail`);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -102,6 +102,61 @@ test('no UI module sets visible text that does not come from the catalog', () =>
   assert.deepEqual(offenders, []);
 });
 
+// Numbers people read go through Intl (lib/i18n.mjs's formatNumber/formatPercent), so they follow
+// the page's language; toFixed is left for CSS values (a width, an rgba alpha).
+const HAND_FORMATTED = /\.toFixed\(|\.toExponential\(|\)\s*}\s*%`|\* 100\b.*%/;
+const CSS_VALUE = /\.style\.|rgba\(|style\.width/;
+test('no UI module formats a number for people by hand', () => {
+  const offenders = [];
+  for (const file of PAGE_CODE) {
+    read(file).split('\n').forEach((line, i) => {
+      if (/^\s*\/\//.test(line) || CSS_VALUE.test(line)) return;
+      if (HAND_FORMATTED.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+  assert.ok(HAND_FORMATTED.test('return `${(x * 100).toFixed(1)}%`;'));
+  assert.ok(HAND_FORMATTED.test('const percent = `${formatNumber(p * 100, 1)} %`;'));
+});
+
+test('percentages and numbers follow the page\'s language', async () => {
+  const { setLanguage, formatPercent } = await import('../../web/lib/i18n.mjs');
+  const { percent } = await import('../../web/ui/evaluation.mjs');
+  try {
+    for (const code of ['en', 'ko', 'ja']) {
+      setLanguage(code);
+      const intl = new Intl.NumberFormat(code, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      assert.equal(percent(0.9312), intl.format(0.9312));
+      assert.equal(formatPercent(12.3456, 1), intl.format(12.3456));  // grouping: 1,234.6%
+      assert.equal(formatPercent(NaN), '–');
+      assert.equal(t('curves.epochMark', { epoch: 1200 }).replace(/\D/g, ''), '1200');
+      assert.match(t('curves.epochMark', { epoch: 3 }), code === 'en' ? /^epoch 3$/ : /3/);
+    }
+    setLanguage('ko');
+    assert.equal(t('curves.epochMark', { epoch: 3 }), '에포크 3');
+  } finally {
+    setLanguage('en');
+  }
+  assert.equal(percent(12.3456), '1,234.6%');
+});
+
+// An engine error renders as the catalog's sentence around the engine's own English text.
+test('an engine error keeps its English detail inside the translated sentence', async () => {
+  const { setLanguage } = await import('../../web/lib/i18n.mjs');
+  const detail = "conv2d: kernel 30x30 does not fit input (None, 28, 28, 1) with padding='valid' (the output would be -1x-1)";
+  const error = { code: 'engine.layer', params: { layer: 'conv2d', index: 0, detail } };
+  try {
+    for (const [code, prefix] of [['ko', '모델을 만들 수 없습니다: '], ['ja', 'モデルを構築できません: ']]) {
+      setLanguage(code);
+      assert.equal(t(error), `${prefix}${detail}`);
+      assert.equal(t({ code: 'data.loadFailed', params: { detail: 'HTTP 404' } }).includes('HTTP 404'), true);
+    }
+  } finally {
+    setLanguage('en');
+  }
+  assert.equal(t(error), detail);
+});
+
 test('the check above finds hard-coded text', () => {
   const m = /\.textContent\s*[+]?=\s*([`'"].*)/.exec("x.textContent = `Epoch ${n} of ${m}`;");
   assert.ok(WORDS.test(withoutInterpolations(m[1])));
@@ -171,4 +226,21 @@ test('Fashion-MNIST class names are translated, keyed by their English names', a
     setLanguage('en');
   }
   assert.equal(className('Ankle boot'), 'Ankle boot');
+});
+
+test('a shared link and snippet carry the page\'s language', async () => {
+  const { setLanguage } = await import('../../web/lib/i18n.mjs');
+  const { currentSetup } = await import('../../web/ui/share_panel.mjs');
+  const { shareSetup, configFromHash } = await import('../../web/embed/config.mjs');
+  const state = { code: 'x = 1', settings: { epochs: 2 } };
+  try {
+    setLanguage('ko');
+    const { pageUrl, embedUrl, element } = shareSetup(currentSetup(state, {}), new URL('https://example.org/lab/'));
+    for (const url of [pageUrl, embedUrl]) assert.equal(new URLSearchParams(new URL(url).hash.slice(1)).get('lang'), 'ko', url);
+    assert.match(element, / lang="ko"><\/convlab-trainer>$/);
+    assert.equal(currentSetup(state, { lang: 'ja' }).lang, 'ja');
+    assert.equal(configFromHash(new URL(pageUrl).hash).config.lang, 'ko', 'the page reads it back');
+  } finally {
+    setLanguage('en');
+  }
 });

@@ -44,6 +44,12 @@ export function formatNumber(v, digits) {
   return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
+// A share (0.931) as the locale writes a percentage ("93.1%"), with `digits` fraction digits.
+export function formatPercent(v, digits = 1) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
 export function formatDate(d) {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
 }

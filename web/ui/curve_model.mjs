@@ -7,7 +7,7 @@
 // about a 50-batch window (1 / (1 - w)); the debiasing keeps the first points from being pulled
 // to 0.
 
-import { t } from '../lib/i18n.mjs';
+import { t, formatNumber } from '../lib/i18n.mjs';
 
 export const EMA_WEIGHT = 0.98;
 
@@ -91,9 +91,9 @@ export function lossRange(min, max) {
   return [0, max * 1.05];
 }
 
-// Keras prints metrics with 4 decimals.
+// Keras prints metrics with 4 decimals; the digits are the page's language's (Intl).
 export function formatValue(v) {
-  return v == null || !Number.isFinite(v) ? '–' : v.toFixed(4);
+  return v == null || !Number.isFinite(v) ? '–' : formatNumber(v, 4);
 }
 
 // Normalises overlay points: [[step, value]] or [{step, value}] -> [[step, value]] sorted by step.

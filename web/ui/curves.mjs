@@ -10,7 +10,7 @@
 // import from ../vendor/uPlot.esm.js (copied there by scripts/vendor.sh), so this module imports
 // in Node without it and the page shows the chart as soon as the module is in.
 
-import { t } from '../lib/i18n.mjs';
+import { t, formatNumber } from '../lib/i18n.mjs';
 import { createCurveModel, EMA_WEIGHT, formatValue, accuracyRange, lossRange } from './curve_model.mjs';
 
 // The chart's colours come from the theme's custom properties (ui.css, light and dark), read
@@ -136,7 +136,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      for (const text of [`epoch ${e.epoch}`, String(e.epoch)]) {
+      for (const text of [t('curves.epochMark', { epoch: e.epoch }), formatNumber(e.epoch)]) {
         const left = x - 3 * ratio - ctx.measureText(text).width;
         if (left < free) continue;
         ctx.fillText(text, x - 3 * ratio, bbox.top + 3 * ratio);
@@ -225,6 +225,11 @@ export function createCurves(container, { metric = 'loss', log = false, height =
   const systemTheme = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
   globalThis.addEventListener?.('convlab-theme', retheme);
   systemTheme?.addEventListener?.('change', retheme);
+  // Printing: rebuilt at once (before the browser lays out the pages) in the print colours
+  // style.css's @media print sets, and again after, in the screen's.
+  const printMedia = globalThis.matchMedia?.('print');
+  const reprint = () => { builtFor = -1; if (UPlot && !destroyed) build(); };
+  printMedia?.addEventListener?.('change', reprint);
 
   const ready = loadUPlot().then(
     (U) => {
@@ -278,6 +283,7 @@ export function createCurves(container, { metric = 'loss', log = false, height =
       observer?.disconnect();
       globalThis.removeEventListener?.('convlab-theme', retheme);
       systemTheme?.removeEventListener?.('change', retheme);
+      printMedia?.removeEventListener?.('change', reprint);
       plot?.destroy();
       plot = null;
       container.classList.remove('cl-curves');

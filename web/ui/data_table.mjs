@@ -1,5 +1,7 @@
 // The learning curves as a real table: the text alternative to the charts.
 
+import { formatNumber } from '../lib/i18n.mjs';
+
 // Joins the loss and accuracy tables (same rows: epoch, batch step, then their series).
 export function joinCurveTables(loss, accuracy) {
   const KEYS = 2;  // 'Epoch', 'Batch step'
@@ -35,7 +37,7 @@ export function buildTable({ headers, rows, caption, className, rowHeaders = fal
         cell = tr.insertCell();
       }
       if (v instanceof Node) cell.append(v);
-      else cell.textContent = typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
+      else cell.textContent = typeof v === 'number' ? formatNumber(v, 4) : String(v ?? '');
     });
   }
   return t;

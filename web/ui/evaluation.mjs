@@ -96,9 +96,8 @@ export function rowShares(matrix) {
   return shares;
 }
 
-export function percent(x, digits = 1) {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';
-}
+// Percentages for people, through Intl in the page's language.
+export const percent = (x, digits = 1) => i18n.formatPercent(x, digits);
 
 // ---------------------------------------------------------------------------------------------
 // DOM

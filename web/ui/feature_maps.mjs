@@ -13,7 +13,7 @@
 // Redraws with the same shapes reuse the existing canvases (the views refresh during training).
 
 import { colorize, colorizeDiverging, GREY_BYTES, normalize } from './colormap.mjs';
-import { t } from '../lib/i18n.mjs';
+import { t, formatNumber, language } from '../lib/i18n.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -97,7 +97,11 @@ export function canvasSize(h, w, cssSize, dpr = 1) {
 // `image-rendering: pixelated` keeps them sharp when CSS scales them a little further.
 export const SIZES = Object.freeze({ cell: 160, thumb: 56, filter: 72, kernel: 48 });
 
-const fmt = (v) => (Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01) ? v.toExponential(1) : v.toFixed(2));
+// Values in the maps' text alternatives, in the page's language: 2 decimals, or 1.2E-3 style
+// for very small and large values.
+const fmt = (v) => (Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01)
+  ? new Intl.NumberFormat(language(), { notation: 'scientific', maximumFractionDigits: 1 }).format(v)
+  : formatNumber(v, 2));
 
 // ---------------------------------------------------------------------------------------------
 // DOM

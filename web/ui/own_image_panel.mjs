@@ -5,7 +5,7 @@
 // not notice).
 import { preprocess } from '../lib/preprocess.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
-import { t, formatNumber } from '../lib/i18n.mjs';
+import { t, formatPercent } from '../lib/i18n.mjs';
 import { drawFeatureGrid } from './feature_maps.mjs';
 
 const REFRESH_MS = 3000;  // live prediction while training
@@ -86,7 +86,7 @@ export function mountOwnImagePanel(root, { store, actions }) {
       meter.min = 0;
       meter.max = 1;
       meter.value = p;
-      const percent = `${formatNumber(p * 100, 1)} %`;
+      const percent = formatPercent(p, 1);
       meter.setAttribute('aria-label', `${classes[i] ?? i}: ${percent}`);
       item.append(name, meter, el('span', 'own-bar-value', percent));
       list.append(item);
@@ -127,7 +127,7 @@ export function mountOwnImagePanel(root, { store, actions }) {
     if (example) figures.push(step(t('ownImage.step.example', { label: classes[best], index: example.index }), example.image));
     $('own-image-steps').replaceChildren(...figures);
     drawProbabilities(r.probabilities, classes, best);
-    status('ownImage.prediction', { label: classes[best], percent: `${formatNumber(r.probabilities[best] * 100, 1)} %` });
+    status('ownImage.prediction', { label: classes[best], percent: formatPercent(r.probabilities[best], 1) });
     const filter = Math.max(0, Number(root.querySelector('#map-filter')?.value) || 0);
     const grey = steps.input.channels === 1 ? pixels : Float32Array.from({ length: h * w }, (_, p) => pixels[p * 3]);
     drawFeatureGrid($('own-image-maps'), {

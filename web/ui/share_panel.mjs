@@ -4,7 +4,7 @@
 import { shareSetup, PANELS } from '../embed/config.mjs';
 import { presetCode } from '../page/presets_code.mjs';
 import { PAGE_PRESETS } from './model_panel.mjs';
-import { t } from '../lib/i18n.mjs';
+import { t, language } from '../lib/i18n.mjs';
 
 export function applyLayout(root, config) {
   const hideElement = (el) => {
@@ -20,9 +20,11 @@ export function applyLayout(root, config) {
   root.body.classList.toggle('compact', Boolean(config.compact));
 }
 
-export function currentSetup(state, { hide = [], autostart = false, compact = false, images, filter }) {
+// The shared setup carries the page's language (lang= in the link's hash, lang="" on the custom
+// element), so students open the lab in the language their teacher set it up in.
+export function currentSetup(state, { hide = [], autostart = false, compact = false, images, filter, lang = language() }) {
   const preset = PAGE_PRESETS.find((name) => presetCode(name) === state.code);
-  return { ...state.settings, model: preset ?? state.code, images, filter, hide, autostart, compact };
+  return { ...state.settings, model: preset ?? state.code, images, filter, hide, autostart, compact, lang };
 }
 
 async function copyText(field) {

@@ -37,7 +37,7 @@ export function progressText(run) {
   const parts = [
     t('progress.epoch', { epoch: p.epoch + 1, epochs: p.epochs }),
     t('progress.batch', { batch: p.batch + 1, batches: p.batches }),
-    `loss ${p.logs.loss.toFixed(4)}`, `accuracy ${p.logs.accuracy.toFixed(4)}`,
+    `loss ${formatNumber(p.logs.loss, 4)}`, `accuracy ${formatNumber(p.logs.accuracy, 4)}`,
     t('progress.rate', { rate: Math.round(p.imagesPerSecond) }),
   ];
   parts.push(run.state === 'paused' ? t('progress.paused') : t('progress.eta', { eta: formatSeconds(p.etaSeconds) }));
