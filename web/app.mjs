@@ -24,9 +24,11 @@ import { mountExperimentsPanel } from './ui/experiments_panel.mjs';
 import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
+import { mountDatasetPanel } from './ui/dataset_panel.mjs';
+import { openDatasetStore, memoryDatasetStore } from './page/dataset_store.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
-  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
+  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel, mountDatasetPanel];
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
@@ -49,7 +51,9 @@ const client = createClient({
   onFailure: (reason) => controller.workerFailed(t(reason)),
 });
 const rowsStore = await openExperimentsStore().catch(() => memoryExperimentsStore());
-controller = createController({ client, store, parse: parseCode, rowsStore });
+const datasetStore = await openDatasetStore().catch(() => memoryDatasetStore());
+controller = createController({ client, store, parse: parseCode, rowsStore, datasetStore });
+controller.restoreDataset();
 
 // The heartbeat watches the worker while a job keeps it busy.
 store.subscribe((s) => client.watch(BUSY.includes(s.lifecycle)));
