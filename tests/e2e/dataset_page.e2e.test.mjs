@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
-import { npy, npz, idxImages, idxLabels, gz, cifarTarGz } from '../js/data_fixtures.mjs';
+import { npy, npz, idxImages, idxLabels, gz, tar } from '../js/data_fixtures.mjs';
 import { mulberry32 } from '../../web/lib/data/split.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
@@ -25,6 +25,28 @@ function digitsLike(n, seed) {
   const rand = mulberry32(seed);
   return { pixels: Array.from({ length: n * 784 }, () => Math.floor(rand() * 256)), labels: Array.from({ length: n }, (_, i) => i % 10) };
 }
+// A CIFAR-10 binary tarball of synthetic colour images: per record a red ramp across, a green
+// ramp down and a blue level by class, so the input row can only be grey if colour was lost.
+function colourCifarTarGz(per) {
+  const batch = (k) => {
+    const out = new Uint8Array(per * 3073);
+    for (let i = 0; i < per; i++) {
+      const label = (i + k) % 10, at = i * 3073;
+      out[at] = label;
+      for (let p = 0; p < 1024; p++) {
+        const x = p % 32, y = Math.floor(p / 32);
+        out[at + 1 + p] = x * 8;
+        out[at + 1 + 1024 + p] = y * 8;
+        out[at + 1 + 2048 + p] = label * 25;
+      }
+    }
+    return out;
+  };
+  const members = { 'cifar-10-batches-bin/batches.meta.txt': new TextEncoder().encode('airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n') };
+  for (let k = 1; k <= 5; k++) members[`cifar-10-batches-bin/data_batch_${k}.bin`] = batch(k);
+  members['cifar-10-batches-bin/test_batch.bin'] = batch(0);
+  return gz(tar(members));
+}
 const oneHot = (labels) => labels.flatMap((l) => Array.from({ length: 10 }, (_, k) => (k === l ? 1 : 0)));
 
 const a = digitsLike(64, 1), b = digitsLike(32, 2);
@@ -33,7 +55,7 @@ const FIXTURES = {
   'onehot.npz': npz({ x_train: npy('|u1', [64, 28, 28], a.pixels), y_train: npy('<f4', [64, 10], oneHot(a.labels)) }),
   'kmnist-train-images-idx3-ubyte.gz': gz(idxImages(64, 28, 28, a.pixels)),
   'kmnist-train-labels-idx1-ubyte.gz': gz(idxLabels(a.labels)),
-  'cifar-10-binary.tar.gz': cifarTarGz(64),
+  'cifar-10-binary.tar.gz': colourCifarTarGz(64),
 };
 FIXTURES['cut.npz'] = FIXTURES['digits.npz'].slice(0, 80);
 const IDX = ['kmnist-train-images-idx3-ubyte.gz', 'kmnist-train-labels-idx1-ubyte.gz'];
@@ -177,6 +199,7 @@ test('a model/dataset mismatch disables Train with one sentence', async () => {
   await settled('cifar-10-binary.tar.gz');
   assert.equal(await fit(), 'This model takes 28×28×1 images; CIFAR-10 is 32×32×3: choose another dataset or change input_shape to (32, 32, 3).');
   assert.equal(await page.isDisabled('#train'), true);
+  await page.locator('#dataset-panel').screenshot({ path: `${SHOTS}dataset-mismatch.png` });
   await page.click('#train', { force: true });
   assert.equal(await page.evaluate(() => window.convlab.state), 'ready', 'no run starts');
 });
@@ -201,7 +224,7 @@ test('seed 004 on a CIFAR-10 tarball: one-hot labels, categorical_crossentropy, 
     for (let i = 0; i < d.length; i += 4) off = Math.max(off, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
     return off;
   }));
-  assert.ok(coloured.some((o) => o > 0), `some input thumbnail is in colour (max channel difference ${coloured})`);
+  assert.ok(coloured.every((o) => o > 100), `every input thumbnail is in colour (max channel difference ${coloured})`);
   const labels = await gridLabels();
   for (const l of labels) assert.match(l, /^#\d+ (airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck)$/);
   await page.locator('#dataset-panel').screenshot({ path: `${SHOTS}dataset-cifar.png` });
