@@ -4,55 +4,13 @@
 // and prints the peak RSS. No network: the real CIFAR-10 is not on this machine.
 //   node bench/cifar_memory.mjs [--epochs 1] [--keep]
 import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGzip } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from '../web/lib/data/split.mjs';
+import { writeTarball } from './cifar_tarball.mjs';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false } } });
-const RECORD = 3073, PER = 10000;
-
-function header(name, size) {
-  const h = Buffer.alloc(512);
-  h.write(name, 0);
-  h.write('0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write('00000000000\0', 136);
-  h.fill(32, 148, 156);
-  h.write('0', 156);
-  h.write('ustar\0' + '00', 257);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
-
-async function writeTarball(path) {
-  const gzip = createGzip({ level: 1 });
-  const done = new Promise((ok, fail) => gzip.pipe(createWriteStream(path)).on('finish', ok).on('error', fail));
-  const random = mulberry32(4);
-  const write = (b) => (gzip.write(b) ? null : new Promise((ok) => gzip.once('drain', ok)));
-  for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
-    await write(header(`cifar-10-batches-bin/${name}.bin`, PER * RECORD));
-    for (let chunk = 0; chunk < 10; chunk++) {
-      const b = Buffer.alloc((PER / 10) * RECORD);
-      for (let i = 0; i < PER / 10; i++) {
-        b[i * RECORD] = (chunk * 1000 + i) % 10;
-        for (let k = 1; k < RECORD; k += 4) b.writeUInt32LE((random() * 2 ** 32) >>> 0, Math.min(i * RECORD + k, i * RECORD + RECORD - 4));
-      }
-      await write(b);
-    }
-    await write(Buffer.alloc((512 - ((PER * RECORD) % 512)) % 512));
-  }
-  await write(Buffer.alloc(1024));
-  gzip.end();
-  await done;
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'convlab-cifar-memory-'));
 const tarball = join(dir, 'cifar-10-binary.tar.gz');

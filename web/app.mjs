@@ -26,10 +26,12 @@ import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
 import { startServiceWorker } from './page/isolation.mjs';
 import { mountExplainPanel } from './ui/explain_panel.mjs';
+import { mountDatasetPanel } from './ui/dataset_panel.mjs';
+import { openDatasetStore, memoryDatasetStore } from './page/dataset_store.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
   mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
-  mountExplainPanel];
+  mountExplainPanel, mountDatasetPanel];
 
 // The service worker caches the app for offline use and makes the page cross-origin isolated
 // (threads) on hosts that send no headers; on a first visit that takes one reload, done before
@@ -60,7 +62,9 @@ const client = createClient({
   onFailure: (reason) => controller.workerFailed(t(reason)),
 });
 const rowsStore = await openExperimentsStore().catch(() => memoryExperimentsStore());
-controller = createController({ client, store, parse: parseCode, rowsStore });
+const datasetStore = await openDatasetStore().catch(() => memoryDatasetStore());
+controller = createController({ client, store, parse: parseCode, rowsStore, datasetStore });
+controller.restoreDataset();
 
 // The heartbeat watches the worker while a job keeps it busy.
 store.subscribe((s) => client.watch(BUSY.includes(s.lifecycle)));

@@ -26,6 +26,7 @@ const SHELL = [
   'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'vendor/fflate.mjs',
   'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
   'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
+  'ui/dataset_panel.mjs', 'page/dataset_fit.mjs', 'page/dataset_store.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',

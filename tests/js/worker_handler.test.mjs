@@ -5,6 +5,8 @@ import { createModel, engine } from '../../web/lib/convlab.mjs';
 import { loadFashionMnist } from '../../web/lib/datasets.mjs';
 import { PRESETS } from '../../web/lib/presets.mjs';
 import { createHandler } from '../../web/worker/handler.mjs';
+import { loadDataset } from '../../web/lib/data/load.mjs';
+import { mnistLikeNpz, file } from './data_fixtures.mjs';
 
 let slices;
 before(async () => {
@@ -15,7 +17,7 @@ before(async () => {
 });
 
 // Drives the handler as the page does: each command gets an id and exactly one reply.
-function harness() {
+function harness(loadData = async () => ({ ...slices, name: 'fashion-mnist' })) {
   const events = [];
   const waiters = [];
   let nextId = 1;
@@ -23,7 +25,7 @@ function harness() {
     events.push(msg);
     for (const w of [...waiters]) if (w.match(msg)) { waiters.splice(waiters.indexOf(w), 1); w.ok(msg); }
   };
-  const handle = createHandler({ post, loadData: async () => ({ ...slices, name: 'fashion-mnist' }), createModel });
+  const handle = createHandler({ post, loadData, createModel });
   const next = (type, pred = () => true) => new Promise((ok) => waiters.push({ match: (m) => m.type === type && pred(m), ok }));
   const of = (type) => events.filter((m) => m.type === type);
   // The reply to one command: {result} or {error: {code, params}}.
@@ -185,4 +187,31 @@ test('predictPixels: the engine\'s probabilities and layer outputs for pixels fr
   assert.equal(bad.error.code, 'ownImage.badPixels');
   assert.equal(bad.error.params.expected, 784);
   assert.equal(bad.error.params.got, '10');
+});
+
+test('dataset swaps the data after it is read in full; a refused file is one coded error naming it, and the data stays', async () => {
+  const e = await engine();
+  const h = harness((source, options) => (source ? loadDataset(e, source, options) : { ...slices, name: 'fashion-mnist' }));
+  await h.ok('build', { config: PRESETS.lab, seed: 1 });
+  const d = await h.ok('dataset', { source: { files: [file('tiny.npz', mnistLikeNpz({ train: 12, test: 6 }))] } });
+  assert.deepEqual([d.dataset, d.title, d.trainCount, d.testCount, d.imageShape, d.classes], ['tiny.npz', 'tiny', 12, 6, [4, 4, 1], ['0', '1', '2']]);
+  const bad = await h.call('dataset', { source: { files: [file('cut.npz', mnistLikeNpz().slice(0, 60))] } });
+  assert.equal(bad.error.code, 'dataset.failed');
+  assert.equal(bad.error.params.file, 'cut.npz');
+  assert.match(bad.error.params.detail, /^cut\.npz: not a valid zip file or truncated/);
+  // The 4×4 set is still the data: the lab model (28×28) cannot take its test images.
+  const maps = await h.call('featureMaps', { images: [0], layers: [0] });
+  assert.ok(maps.error, 'the 4×4 images are still loaded');
+  assert.equal((await h.ok('dataset', { source: { name: 'fashion-mnist' } })).dataset, 'fashion-mnist');
+});
+
+test('train with loss categorical_crossentropy fits one-hot rows made from the labels; another loss is refused by name', async () => {
+  const h = harness();
+  await h.ok('build', { config: PRESETS.lab, seed: 1 });
+  const r = await h.ok('train', { runId: 1, settings: { epochs: 1, batchSize: 64, validationSplit: 0.2, samples: 320 }, loss: 'categorical_crossentropy' });
+  assert.equal(r.ending, 'finished');
+  assert.equal(r.batches, 4);
+  assert.ok(Number.isFinite(r.history.val_loss[0]) && Number.isFinite(r.test.loss));
+  const bad = await h.call('train', { runId: 2, settings: { epochs: 1 }, loss: 'mse' });
+  assert.deepEqual(bad.error, { code: 'worker.loss', params: { loss: 'mse' } });
 });

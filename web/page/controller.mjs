@@ -17,6 +17,9 @@ import { architectureString } from '../ui/experiments.mjs';
 import { layerNames } from '../ui/model_code.mjs';
 import { progressLine } from '../lib/progbar.mjs';
 import { runRow, batchCurve } from './runs.mjs';
+import { fitProblem, lossOf, datasetTitle } from './dataset_fit.mjs';
+import { choiceBytes, MAX_KEPT_BYTES } from './dataset_store.mjs';
+import { t } from '../lib/i18n.mjs';
 
 const BUILD_DELAY_MS = 350;  // typing pauses this long before the summary is rebuilt
 
@@ -26,16 +29,19 @@ export function initialState(settings) {
     data: null, code: '', parsed: null, editorError: null, model: null, settings,
     run: null, lastRun: null, rows: [], evaluation: null, trainError: null, notice: null,
     log: { lines: [], live: null },
+    fitProblem: null, datasetLoading: false, datasetError: null, datasetKept: null,
   };
 }
 
 // parse(code) → {config, layerLines, compile, fit, stop}; throws an error with line/reason.
-export function createController({ client, store, parse, rowsStore, timers = globalThis }) {
+// datasetStore (page/dataset_store.mjs) keeps the chosen dataset across reloads.
+export function createController({ client, store, parse, rowsStore, datasetStore = null, timers = globalThis }) {
   let buildTimer = null;
   let building = null;  // the build in flight
   let nextRunId = 1;
   let runPromise = null;
   let scriptApplied = null;  // the code whose compile()/fit() arguments are in the settings
+  let wanted = Promise.resolve(null);  // the remembered dataset, to load once the worker is ready
 
   const get = store.get;
   const set = (patch) => store.set(patch);
@@ -123,6 +129,53 @@ export function createController({ client, store, parse, rowsStore, timers = glo
       parsed, editorError: null, hasModel: true, trained: false, weightsVersion: s.weightsVersion + 1,
       evaluation: null, lastRun: null, trainError: null,
     }));
+    refit();
+  }
+
+  // The model/dataset sentence (and Train's state) follows every new model and dataset.
+  function refit() {
+    const s = get();
+    set({ fitProblem: fitProblem(s.model, s.data, lossOf(s.parsed), t) });
+  }
+
+  // ---- datasets ----
+
+  // choice: {name: 'fashion-mnist' | 'mnist'} or {files: [{name, path, blob}]}. Read and checked
+  // in the worker; a refused file leaves the current dataset in place and says why.
+  async function chooseDataset(choice, { remember = true } = {}) {
+    if (isBusy() || get().datasetLoading) return false;
+    set({ datasetLoading: true, datasetError: null });
+    try {
+      const d = await client.request('dataset', { source: choice });
+      set((s) => ({ data: { ...s.data, ...d }, datasetLoading: false, evaluation: null, weightsVersion: s.weightsVersion + 1 }));
+      refit();
+      if (remember) await keep(choice);
+      return true;
+    } catch (e) {
+      set({ datasetLoading: false, datasetError: asError(e) });
+      return false;
+    }
+  }
+
+  async function keep(choice) {
+    if (!datasetStore) return;
+    const bytes = choiceBytes(choice);
+    if (bytes > MAX_KEPT_BYTES) {
+      set({ datasetKept: { code: 'dataset.notKept', params: { mb: Math.round(bytes / 1e6), max: Math.round(MAX_KEPT_BYTES / 1e6) } } });
+      return;
+    }
+    try {
+      await datasetStore.put(choice);
+      set({ datasetKept: choice.files ? { code: 'dataset.kept', params: {} } : null });
+    } catch {
+      set({ datasetKept: { code: 'dataset.keepFailed', params: {} } });
+    }
+  }
+
+  // At start: the dataset kept from the last visit is loaded when the worker says it is ready.
+  function restoreDataset() {
+    wanted = datasetStore ? datasetStore.get().catch(() => null) : Promise.resolve(null);
+    return wanted;
   }
 
   function architectureOf(model, parsed) {
@@ -160,7 +213,7 @@ export function createController({ client, store, parse, rowsStore, timers = glo
     const stop = s.parsed?.stop && s.parsed.stop.threshold === settings.threshold ? s.parsed.stop : null;
     const run = {
       id: nextRunId++, code: s.model.code, architecture: s.model.architecture, params: s.model.params,
-      dataset: s.data.dataset, images: Math.min(settings.samples ?? s.data.trainCount, s.data.trainCount),
+      dataset: ['fashion-mnist', 'mnist'].includes(s.data.dataset) ? s.data.dataset : datasetTitle(s.data, t), images: Math.min(settings.samples ?? s.data.trainCount, s.data.trainCount),
       settings, seed: settings.seed, fresh, priorEpochs: fresh ? 0 : s.lastRun?.totalEpochs ?? 0,
       startedAt: new Date().toISOString(), progress: null, epochs: [], points: [], state: 'training',
     };
@@ -170,7 +223,7 @@ export function createController({ client, store, parse, rowsStore, timers = glo
     move('trainStart');
     let result;
     try {
-      result = await client.request('train', { runId: run.id, fresh, settings, stop });
+      result = await client.request('train', { runId: run.id, fresh, settings, stop, loss: lossOf(s.parsed) });
     } catch (e) {
       result = { ending: 'failed', error: asError(e) };
     }
@@ -220,7 +273,9 @@ export function createController({ client, store, parse, rowsStore, timers = glo
     ready(m) {
       set({ data: m, notice: get().notice });
       move('dataReady');
+      refit();
       if (get().code) build();
+      wanted.then((choice) => { if (choice && choice.name !== m.dataset) chooseDataset(choice, { remember: false }); });
     },
     failed(m) {
       set({ notice: { code: 'data.loadFailed', params: { detail: m.error?.params?.detail ?? '' } } });
@@ -328,6 +383,7 @@ export function createController({ client, store, parse, rowsStore, timers = glo
 
   return {
     edit, build, train, stop, pause, resume, step, reset, evaluate, importModel, restoreRows, clearRows, workerFailed,
+    chooseDataset, restoreDataset,
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
     onEvent: (m) => events[m.type]?.(m),
     request: (type, payload, transfer) => client.request(type, payload, transfer),

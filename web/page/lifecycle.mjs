@@ -46,12 +46,14 @@ export const CONTROLS = Object.freeze(['train', 'continue', 'pause', 'resume', '
   'editor', 'preset', 'saveRun']);
 
 // Which controls are enabled. Train is enabled while building too: it waits for the build.
-export function controls(state, { dirty = false, trained = false } = {}) {
+// fitProblem (page/dataset_fit.mjs) or a dataset being read keeps Train and Continue disabled.
+export function controls(state, { dirty = false, trained = false, fitProblem = null, datasetLoading = false } = {}) {
   const settled = state === 'ready' && !dirty;
   const running = state === 'training' || state === 'paused';
+  const fits = !fitProblem && !datasetLoading;
   return {
-    train: state === 'ready' || state === 'building' || (state === 'idle' && dirty),
-    continue: settled && trained,
+    train: fits && (state === 'ready' || state === 'building' || (state === 'idle' && dirty)),
+    continue: fits && settled && trained,
     pause: state === 'training',
     resume: state === 'paused',
     step: state === 'paused',

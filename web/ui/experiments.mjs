@@ -77,7 +77,8 @@ export function sortExperiments(rows, key, direction = 'ascending') {
 export function formatCell(key, v, row = {}) {
   switch (key) {
     case 'data':
-      return t('experiments.data', { dataset: t(`dataset.${row.dataset}`), images: row.images ?? '–' });
+      // Built-in sets by name (translated); a file's dataset by its own title.
+      return t('experiments.data', { dataset: t(`dataset.${row.dataset}`) === `dataset.${row.dataset}` ? row.dataset : t(`dataset.${row.dataset}`), images: row.images ?? '–' });
     case 'start':
       return t(`experiments.start.${row.start}`);
     case 'epochs':

@@ -133,6 +133,16 @@ function resize(canvas, h, w, cssSize) {
 }
 
 // Fills an h×w ImageData through fill(rgba) and draws it scaled onto canvas, sharp.
+// HWC RGB values in 0..1 into RGBA bytes.
+export function fillRgb(pixels, rgba) {
+  for (let p = 0, q = 0; q < rgba.length; p += 3, q += 4) {
+    rgba[q] = Math.round(pixels[p] * 255);
+    rgba[q + 1] = Math.round(pixels[p + 1] * 255);
+    rgba[q + 2] = Math.round(pixels[p + 2] * 255);
+    rgba[q + 3] = 255;
+  }
+}
+
 function paint(canvas, h, w, fill) {
   if (!scratch) scratch = document.createElement('canvas');
   if (scratch.width !== w) scratch.width = w;
@@ -162,7 +172,8 @@ function view(container, kind, key, build) {
 }
 
 // drawFeatureGrid(container, {images, layers, maps, filter, caption?})
-//   images: [{index, label, pixels: Float32Array(h*w)}]  (label: the class name to show)
+//   images: [{index, label, pixels: Float32Array(h*w*c)}]  (label: the class name to show)
+//   inputShape: [h, w, c?]: c = 3 draws the thumbnails in colour (CIFAR-10), else grey
 //   layers: [{name, className, shape: [h, w, c]}]
 //   maps[i][l]: Float32Array(h*w*c), NHWC output of layer l for image i (missing: cell left blank)
 //   filter: the channel shown in every cell (the course's CONVOLUTION_NUMBER)
@@ -223,15 +234,15 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
     v.colHeads[l].name.textContent = layer.name;
     v.colHeads[l].shape.textContent = `${layer.className ? `${layer.className} · ` : ''}${describeShape(layer.shape)}`;
   });
-  const [ih, iw] = inputShape;
+  const [ih, iw, ic = 1] = inputShape;
   images.forEach((image, i) => {
     const row = v.rows[i];
     const label = image.label == null ? '' : String(image.label);
     row.label.textContent = `#${image.index}${label ? ` ${label}` : ''}`;
     row.thumb.setAttribute('aria-label', t(label ? 'maps.grid.imageLabelled' : 'maps.grid.image', { index: image.index, label }));
-    if (image.pixels && image.pixels.length >= ih * iw) {
+    if (image.pixels && image.pixels.length >= ih * iw * ic) {
       resize(row.thumb, ih, iw, SIZES.thumb);
-      paint(row.thumb, ih, iw, (rgba) => colorize(image.pixels, 0, ih * iw, { out: rgba, lut: GREY_BYTES }));
+      paint(row.thumb, ih, iw, (rgba) => (ic === 3 ? fillRgb(image.pixels, rgba) : colorize(image.pixels, 0, ih * iw, { out: rgba, lut: GREY_BYTES })));
     } else {
       clear(row.thumb);
     }

@@ -29,7 +29,8 @@ export function mountMapsPanel(root, { store, actions }) {
   function pixelsOf(data, index) {
     const [h, w, c] = data.imageShape;
     const size = h * w * c;
-    return Float32Array.from(data.testImages.subarray(index * size, index * size + h * w), (v) => v / 255);
+    // Every channel: a colour set (CIFAR-10) shows its input row in colour.
+    return Float32Array.from(data.testImages.subarray(index * size, (index + 1) * size), (v) => (data.testImages instanceof Uint8Array ? v / 255 : v));
   }
 
   async function refresh() {
@@ -47,7 +48,7 @@ export function mountMapsPanel(root, { store, actions }) {
       actions.request('featureMaps', { images, layers: model.layers.slice(0, 4).map((_, i) => i) }).then((m) => {
         if (!current()) return;
         const list = m.images.map((index) => ({ index, label: className(classes[data.testLabels[index]]), pixels: pixelsOf(data, index) }));
-        drawFeatureGrid($('feature-grid'), { images: list, layers: m.layers, maps: m.maps, filter, inputShape: data.imageShape.slice(0, 2) });
+        drawFeatureGrid($('feature-grid'), { images: list, layers: m.layers, maps: m.maps, filter, inputShape: data.imageShape });
       }),
       actions.request('allFilters', { image, layer }).then((m) => {
         if (current()) drawAllFilters($('all-filters'), { name: m.layer.name, shape: m.layer.shape, data: m.data, selected: filter });
@@ -74,7 +75,7 @@ export function mountMapsPanel(root, { store, actions }) {
     }
     const newWeights = state.weightsVersion !== previous?.weightsVersion;
     const newEpoch = state.run && state.run.epochs.length !== previous?.run?.epochs?.length;
-    const dataArrived = state.data && !previous?.data;
+    const dataArrived = state.data && state.data !== previous?.data;
     const live = state.run?.progress && performance.now() - last > REFRESH_MS;
     if (state.model && state.data && (newWeights || newEpoch || dataArrived || live)) refresh();
   }

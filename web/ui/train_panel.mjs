@@ -88,6 +88,8 @@ export function mountTrainPanel(root, { store, actions }) {
     const enabled = controls(state.lifecycle, state);
     const focused = BUTTONS.find((id) => document.activeElement === $(id));
     for (const id of BUTTONS) $(id).disabled = !enabled[id];
+    // Train disabled by a model/dataset mismatch says why (the Dataset panel has the sentence too).
+    $('train').title = state.fitProblem ? t(state.fitProblem) : t('train.trainHint');
     // A control that is disabled under the pointer or the keyboard hands focus on.
     if (focused && !enabled[focused]) {
       const next = (FOCUS_NEXT[focused] ?? []).find((id) => enabled[id]);

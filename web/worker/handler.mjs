@@ -4,9 +4,12 @@
 import { StopAtThreshold } from '../lib/callbacks.mjs';
 import { trainSettings, errorPayload, CodedError } from './protocol.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../lib/tfjs_format.mjs';
+import { toCategorical } from '../lib/datasets.mjs';
 
 const PROGRESS_MS = 100;  // at most ~10 progress events a second; points are batched in them
 const EVALUATE_BATCH = 32;  // Keras's evaluate() default: the log line counts these steps
+const SPARSE = 'sparse_categorical_crossentropy';
+const LOSSES = [SPARSE, 'categorical_crossentropy'];
 
 export function createHandler({ post, loadData, createModel }) {
   let data = null;
@@ -15,15 +18,9 @@ export function createHandler({ post, loadData, createModel }) {
   let gate = null;  // resolves a paused training loop
   let stepsAllowed = 0;
 
-  const dataReady = (async () => {
+  let dataReady = (async () => {
     data = await loadData();
-    const { test } = data;
-    post({
-      type: 'ready', dataset: data.name ?? 'fashion-mnist', trainCount: data.train.count, testCount: test.count,
-      testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, test.channels ?? 1],
-      classes: data.classes ?? null,
-      ...data.threadInfo,  // {threads, isolated, reason} (web/lib/threads.mjs), for the status line
-    });
+    post({ type: 'ready', ...describeData(data), ...data.threadInfo });  // threadInfo: {threads, isolated, reason}
   })();
   dataReady.catch((e) => post({ type: 'failed', error: errorPayload(e) }));
 
@@ -31,6 +28,31 @@ export function createHandler({ post, loadData, createModel }) {
     run.state = state;
     post({ type: 'state', runId: run.runId, state });
   };
+
+  // What the page needs to know of a dataset (the 'ready' event and the dataset reply).
+  function describeData(d) {
+    const { test } = d;
+    return {
+      dataset: d.name ?? 'fashion-mnist', title: d.title ?? null, trainCount: d.train.count, testCount: test.count,
+      testLabels: test.labels, testImages: test.images, imageShape: [test.rows, test.cols, test.channels ?? 1],
+      classes: d.classes ?? null, oneHot: Boolean(d.oneHot), skipped: d.skipped ?? [],
+    };
+  }
+
+  // Another dataset (a built-in name or the page's files): read and checked in full before it
+  // replaces the current one, so a bad file leaves the data as it was.
+  async function dataset({ source }) {
+    requireIdle();
+    await dataReady.catch(() => {});
+    const next = loadData(source, { imageShape: model?.inputShape });
+    dataReady = next.then((d) => { data = d; }, () => {});
+    try {
+      return describeData(await next);
+    } catch (e) {
+      // The reader's sentence names the file; it travels as the detail of one code.
+      throw new CodedError('dataset.failed', { file: e.params?.file ?? '', detail: String(e.message ?? e) });
+    }
+  }
 
   function requireModel() {
     if (!model) throw new CodedError('worker.noModel');
@@ -48,7 +70,7 @@ export function createHandler({ post, loadData, createModel }) {
 
   function describe() {
     return {
-      summary: model.summary(), layers: model.layers, seed, config,
+      summary: model.summary(), layers: model.layers, seed, config, inputShape: model.inputShape, outputUnits: model.outputSize,
       params: model.layers.reduce((s, l) => s + l.countParams, 0),
     };
   }
@@ -68,10 +90,10 @@ export function createHandler({ post, loadData, createModel }) {
     return install(fresh, next, nextSeed);
   }
 
-  function compile(s) {
-    const key = `${s.optimizer}/${s.learningRate}`;
+  function compile(s, loss = SPARSE) {
+    const key = `${s.optimizer}/${s.learningRate}/${loss}`;
     if (compiled === key) return;  // keep the optimizer's state between runs, as a second fit() does
-    model.compile({ optimizer: s.optimizer, learningRate: s.learningRate, loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: s.optimizer, learningRate: s.learningRate, loss });
     compiled = key;
   }
 
@@ -86,19 +108,23 @@ export function createHandler({ post, loadData, createModel }) {
 
   function evaluateTest() {
     const started = performance.now();
-    const r = model.evaluate(data.test.images, data.test.labels, { batchSize: EVALUATE_BATCH });
+    const labels = model.compiled?.loss === SPARSE ? data.test.labels : toCategorical(data.test.labels, model.outputSize);
+    const r = model.evaluate(data.test.images, labels, { batchSize: EVALUATE_BATCH });
     return { ...r, seconds: (performance.now() - started) / 1000, steps: Math.ceil(data.test.count / EVALUATE_BATCH) };
   }
 
-  async function train({ runId, fresh = true, settings = {}, stop = null }) {
+  // loss: the pasted compile()'s; categorical_crossentropy trains on one-hot rows, made here
+  // from the sparse labels as the notebook's to_categorical does.
+  async function train({ runId, fresh = true, settings = {}, stop = null, loss = SPARSE }) {
     requireModel();
     requireIdle();
     const s = trainSettings(settings);
+    if (!LOSSES.includes(loss)) throw new CodedError('worker.loss', { loss: String(loss) });
     await dataReady;
     // Train starts over as re-running the notebook's model cell does; Continue keeps weights
     // and the optimizer's state.
     if (fresh) install(await createModel(config, { seed: s.seed }), config, s.seed);
-    compile(s);
+    compile(s, loss);
     const t = s.samples ? firstSamples(data.train, s.samples) : data.train;
     const n = Math.floor(t.count * (1 - s.validationSplit));
     const batches = Math.ceil(n / s.batchSize);
@@ -165,7 +191,8 @@ export function createHandler({ post, loadData, createModel }) {
     post({ type: 'state', runId, state: 'training' });
     let history, stopped = false;
     try {
-      history = await model.fit(t.images, t.labels, {
+      const labels = loss === SPARSE ? t.labels : toCategorical(t.labels, model.outputSize);
+      history = await model.fit(t.images, labels, {
         epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks,
       });
     } finally {
@@ -223,6 +250,7 @@ export function createHandler({ post, loadData, createModel }) {
   // Handlers return [result, transfer] or a result.
   const commands = {
     build,
+    dataset,
     async import({ modelJson, weightData, seed: nextSeed = seed }) {
       requireIdle();
       const fresh = await modelFromTfjs(createModel, modelJson, weightData, { seed: nextSeed });

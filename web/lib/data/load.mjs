@@ -241,6 +241,8 @@ function checkLabels(data) {
     const standard = count === 10 && data.shape[2] === 3 && data.shape[0] === 32 ? CIFAR10_CLASSES : count === 10 && /fashion/i.test(data.title) ? FASHION_MNIST_CLASSES : null;
     data.classes = standard ?? Array.from({ length: count }, (_, i) => String(i));
   }
+  // The file's labels were one-hot rows (kept as indices): Keras would refuse a sparse loss on them.
+  data.oneHot = Boolean(train.oneHotWidth);
   delete train.oneHotWidth;
   if (test) delete test.oneHotWidth;
 }
