@@ -8,6 +8,7 @@
 #include "core/format.hpp"
 #include "model/keras_config.hpp"
 #include "model/summary.hpp"
+#include "model/tfjs_weights.hpp"
 
 namespace convlab {
 
@@ -75,13 +76,10 @@ std::string Trainer::describe() {
   Json layers = Json::array();
   for (std::size_t i = 0; i < model_->size(); ++i) {
     Layer& layer = model_->layer(i);
-    std::size_t params = 0;
-    for (auto& p : layer.params()) params += p.value->size();
-    for (auto& w : layer.non_trainable_weights()) params += w.value->size();
     layers.push_back({{"name", layer.name()},
                       {"class_name", layer.class_name()},
                       {"output_shape", model_->output_shape(i)},
-                      {"params", params}});
+                      {"params", model_->layer_weight_count(i)}});
   }
   return layers.dump();
 }
@@ -285,6 +283,15 @@ StepStats Trainer::train_step() {
   s.batch = batch;
   s.batches = int((d.size() + batch_size_ - 1) / batch_size_);
   return s;
+}
+
+std::string Trainer::weights_manifest() {
+  return tfjs_weights_manifest(*model_);
+}
+
+void Trainer::load_weights(const std::string& manifest_json, const uint8_t* bytes,
+                           std::size_t size) {
+  load_tfjs_weights(*model_, manifest_json, bytes, size);
 }
 
 std::vector<float> Trainer::get_weights() {

@@ -71,12 +71,8 @@ class Trainer {
 
   std::vector<float> get_weights();  // every weight, Keras order, flattened
   void set_weights(const std::vector<float>& values);
-  std::string weights_manifest();  // [{"name": "conv2d/kernel:0", "shape": [3, 3, 1, 32]}, ...]
-  // TF.js layers weights: `manifest_json` is a model.json (its "weightsManifest") or the
-  // weightsManifest list itself; `bytes` the little-endian float32 files of its "paths",
-  // concatenated in order. Weights are matched by name ("conv2d/kernel", also with ":0" or a
-  // model-name prefix), every model weight must be there exactly once with the model's shape.
-  // All or nothing: on any error (naming the weight or file) the model's weights are unchanged.
+  // TF.js layers weights (model/tfjs_weights.hpp): the manifest, and an all-or-nothing load.
+  std::string weights_manifest();
   void load_weights(const std::string& manifest_json, const uint8_t* bytes, std::size_t size);
 
   float learning_rate() const;

@@ -108,13 +108,22 @@ void Sequential::add_regularization_gradients() {
     if (p.regularizer.active()) p.regularizer.add_gradient(*p.value, *p.grad);
 }
 
-std::vector<Weight> Sequential::weights() {
-  std::vector<Weight> all;
-  for (auto& layer : layers_) {
-    for (auto& p : layer->params()) all.push_back({p.name, p.value});
-    for (auto& w : layer->non_trainable_weights()) all.push_back(w);
+std::vector<Sequential::NamedWeight> Sequential::weights() {
+  std::vector<NamedWeight> all;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Layer& layer = *layers_[i];
+    for (auto& p : layer.params()) all.push_back({i, layer.name() + "/" + p.name, p.value});
+    for (auto& w : layer.non_trainable_weights())
+      all.push_back({i, layer.name() + "/" + w.name, w.value});
   }
   return all;
+}
+
+std::size_t Sequential::layer_weight_count(std::size_t i) {
+  std::size_t n = 0;
+  for (auto& w : weights())
+    if (w.layer == i) n += w.value->size();
+  return n;
 }
 
 std::size_t Sequential::trainable_count() const {

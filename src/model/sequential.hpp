@@ -56,8 +56,17 @@ class Sequential {
   double regularization_penalty();
   void add_regularization_gradients();
 
-  // Every weight, Keras order; for get_weights/set_weights and export.
-  std::vector<Weight> weights();
+  // Every weight in Keras's order (each layer's trainable weights, then its non-trainable ones),
+  // named by Keras's weight path, "conv2d/kernel": the one walk that get/set_weights, the TF.js
+  // manifest and loader, describe() and summary() share.
+  struct NamedWeight {
+    std::size_t layer;  // index of the layer holding it
+    std::string name;   // "<layer name>/<weight name>"
+    Tensor* value;
+  };
+  std::vector<NamedWeight> weights();
+  // Floats held by layer i (trainable and not): its summary row's Param #.
+  std::size_t layer_weight_count(std::size_t i);
   std::size_t trainable_count() const;
   std::size_t non_trainable_count() const;
 

@@ -20,13 +20,6 @@ std::string row(const std::vector<std::string>& fields) {
   return line + "\n";
 }
 
-std::size_t count_params(Layer& layer) {
-  std::size_t n = 0;
-  for (auto& p : layer.params()) n += p.value->size();
-  for (auto& w : layer.non_trainable_weights()) n += w.value->size();
-  return n;
-}
-
 }  // namespace
 
 std::string thousands(std::size_t n) {
@@ -45,7 +38,7 @@ std::string summary(Sequential& model) {
   for (std::size_t i = 0; i < model.size(); ++i) {
     Layer& layer = model.layer(i);
     s += row({layer.name() + " (" + layer.class_name() + ")", keras_shape(model.output_shape(i)),
-              std::to_string(count_params(layer))});
+              std::to_string(model.layer_weight_count(i))});
     s += (i + 1 == model.size() ? thick : thin) + "\n";
   }
   const std::size_t trainable = model.trainable_count(), frozen = model.non_trainable_count();

@@ -1,6 +1,8 @@
-// Trainer's weights in TF.js's layers format: the manifest of a model's weights (names, shapes,
-// float32) and loading them back from a manifest and its bytes, checked name by name. Apart
-// from trainer.cpp because it is file-format I/O, not training.
+// A model's weights in TF.js's layers format: the manifest (names, shapes, float32) and loading
+// them back from a manifest and its bytes, checked name by name. File-format I/O over the model's
+// one named-weights walk; Trainer only forwards to it.
+#include "model/tfjs_weights.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -8,19 +10,11 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
-#include "trainer.hpp"
 
 namespace convlab {
-std::string Trainer::weights_manifest() {
+std::string tfjs_weights_manifest(Sequential& model) {
   Json list = Json::array();
-  for (std::size_t i = 0; i < model_->size(); ++i) {
-    Layer& layer = model_->layer(i);
-    auto add = [&](const std::string& name, const Tensor& t) {
-      list.push_back({{"name", layer.name() + "/" + name}, {"shape", t.shape()}});
-    };
-    for (auto& p : layer.params()) add(p.name, *p.value);
-    for (auto& w : layer.non_trainable_weights()) add(w.name, *w.value);
-  }
+  for (auto& w : model.weights()) list.push_back({{"name", w.name}, {"shape", w.value->shape()}});
   return list.dump();
 }
 
@@ -50,8 +44,8 @@ std::string brief(const Json& j) {
 
 }  // namespace
 
-void Trainer::load_weights(const std::string& manifest_json, const uint8_t* bytes,
-                           std::size_t size) {
+void load_tfjs_weights(Sequential& model, const std::string& manifest_json, const uint8_t* bytes,
+                       std::size_t size) {
   const std::string where = "weights manifest";
   const Json root = parse_json(manifest_json, where);
   const Json* groups = &root;
@@ -72,14 +66,9 @@ void Trainer::load_weights(const std::string& manifest_json, const uint8_t* byte
   };
   std::vector<Slot> slots;
   std::map<std::string, std::size_t> by_key;
-  for (std::size_t i = 0; i < model_->size(); ++i) {
-    Layer& layer = model_->layer(i);
-    auto add = [&](const std::string& name, Tensor* t) {
-      by_key[layer.name() + "/" + name] = slots.size();
-      slots.push_back({layer.name() + "/" + name, t});
-    };
-    for (auto& p : layer.params()) add(p.name, p.value);
-    for (auto& w : layer.non_trainable_weights()) add(w.name, w.value);
+  for (auto& w : model.weights()) {
+    by_key[w.name] = slots.size();
+    slots.push_back({w.name, w.value});
   }
 
   std::string files;       // for messages: "weights.bin" or "group1-shard1of2, group1-shard2of2"
