@@ -58,6 +58,28 @@ const FIXTURES = {
   'cifar-10-binary.tar.gz': colourCifarTarGz(64),
 };
 FIXTURES['cut.npz'] = FIXTURES['digits.npz'].slice(0, 80);
+// Two classes a small model separates at once: dark images (label 0) and bright ones (label 1).
+function brightOrDark(n, seed) {
+  const rand = mulberry32(seed);
+  const labels = Array.from({ length: n }, (_, i) => i % 2);
+  const pixels = labels.flatMap((l) => Array.from({ length: 784 }, () => Math.floor(rand() * 100) + 155 * l));
+  return { pixels, labels };
+}
+const c = brightOrDark(256, 3), d = brightOrDark(32, 4);
+FIXTURES['bright.npz'] = npz({ x_train: npy('|u1', [256, 28, 28], c.pixels), y_train: npy('|u1', [256], c.labels), x_test: npy('|u1', [32, 28, 28], d.pixels), y_test: npy('|u1', [32], d.labels) });
+// A Keras 3 binary classifier as its docs write one: keras.Input first, one sigmoid unit.
+const BINARY_CODE = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(4, (3, 3), activation="relu"),
+    layers.MaxPooling2D((2, 2)),
+    layers.Flatten(),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+`;
 const IDX = ['kmnist-train-images-idx3-ubyte.gz', 'kmnist-train-labels-idx1-ubyte.gz'];
 
 // Seed 004's model cell, as the tutorial prints it.
@@ -229,5 +251,31 @@ test('seed 004 on a CIFAR-10 tarball: one-hot labels, categorical_crossentropy, 
   for (const l of labels) assert.match(l, /^#\d+ (airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck)$/);
   await page.locator('#dataset-panel').screenshot({ path: `${SHOTS}dataset-cifar.png` });
   await page.locator('#maps-panel').screenshot({ path: `${SHOTS}dataset-cifar-maps.png` });
+  assert.deepEqual(errors, []);
+});
+
+test('a Keras 3 binary classifier (keras.Input, sigmoid, binary_crossentropy) trains on two classes; a 2×2 confusion matrix', async () => {
+  await pickFiles(['bright.npz']);
+  await settled('bright.npz');
+  await page.evaluate((code) => window.convlab.controller.edit(code), BINARY_CODE);
+  await page.waitForFunction(() => /Total params: 717\b/.test(document.getElementById('summary').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => !window.convlab.store.get().fitProblem);
+  assert.match(await fit(), /agree/);
+  await page.fill('#samples', '');
+  await page.fill('#batch-size', '32');
+  await page.fill('#validation-split', '0');
+  const run = await trainAndWait({ epochs: 3 });
+  assert.equal(run.ending, 'finished', await page.textContent('#train-error'));
+  await page.click('#evaluate');
+  await page.waitForFunction(() => window.convlab.store.get().evaluation);
+  const evaluation = await page.evaluate(() => ({ ...window.convlab.store.get().evaluation, probabilities: null }));
+  const cells = await page.$$eval('#confusion tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent))));
+  assert.equal(cells.length, 2, 'two rows: the true classes 0 and 1');
+  for (const row of cells) assert.equal(row.length, 2);
+  const total = cells.flat().reduce((a, b) => a + b, 0);
+  assert.equal(total, 32);
+  assert.ok(evaluation.accuracy >= 0.9, `dark against bright is learnt in 24 steps: test accuracy ${evaluation.accuracy}`);
+  assert.ok(Math.abs((cells[0][0] + cells[1][1]) / total - evaluation.accuracy) < 1e-6, `the matrix's diagonal is the engine's binary accuracy ${evaluation.accuracy}`);
+  await page.locator('#eval-panel').screenshot({ path: `${SHOTS}binary-evaluation.png` });
   assert.deepEqual(errors, []);
 });

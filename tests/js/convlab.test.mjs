@@ -119,8 +119,6 @@ test('predict and layerOutputs give probabilities and feature maps of the right 
 test('bad arguments give clear errors and leave the model usable', async () => {
   const model = await dnn();
   await assert.rejects(model.fit(images, labels, { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
-  await assert.rejects(model.fit(images.subarray(0, 10 * 784), labels.subarray(0, 10), { batchSize: 32 }),
-    /batchSize 32 is larger than the 10 training samples/);
   await assert.rejects(model.fit(images.subarray(0, 100), labels), /100 values is not a whole number of samples/);
   await assert.rejects(model.fit(images, labels, { validationSplit: 1 }), /validationSplit must be in \[0, 1\)/);
   const bad = Float32Array.from(labels.subarray(0, 64));

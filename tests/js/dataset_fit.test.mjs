@@ -31,3 +31,11 @@ test('the loss comes from the pasted compile(), sparse by default', () => {
   assert.equal(lossOf({ compile: null }), SPARSE);
   assert.equal(lossOf(null), SPARSE);
 });
+
+test('a binary classifier: one unit with binary_crossentropy fits two classes and no more', () => {
+  const two = { dataset: 'shoes.zip', title: 'shoes', imageShape: [28, 28, 1], classes: ['boot', 'sandal'], oneHot: false };
+  const binary = { ...lab, outputUnits: 1 };
+  assert.equal(fitProblem(binary, two, 'binary_crossentropy', t), null);
+  assert.equal(t(fitProblem(binary, mnist, 'binary_crossentropy', t)), 'binary_crossentropy with a 1-unit output fits two classes; MNIST digits has 10: use loss=\'sparse_categorical_crossentropy\' and units=10.');
+  assert.equal(fitProblem(binary, two, SPARSE, t).code, 'dataFit.classes', 'one unit under a sparse loss is still too few');
+});

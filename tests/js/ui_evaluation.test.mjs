@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  confusionMatrix, matrixSize, misclassified, overallAccuracy, perClassAccuracy, percent, predictions, rowShares,
+  classProbabilities, confusionMatrix, matrixSize, misclassified, overallAccuracy, perClassAccuracy, percent, predictions, rowShares,
 } from '../../web/ui/evaluation.mjs';
 
 test('confusion matrix on a hand-made case: rows are the true class', () => {
@@ -58,4 +58,17 @@ test('percentages', () => {
   assert.equal(percent(0.9312), '93.1%');
   assert.equal(percent(0.9312, 0), '93%');
   assert.equal(percent(NaN), '–');
+});
+
+test('a 1-unit sigmoid output becomes two classes, class 1 exactly when p > 0.5 (Keras binary accuracy)', () => {
+  const p = Float32Array.from([0.1, 0.5, 0.50000006, 0.9, 0.2]);
+  const { probabilities, classes } = classProbabilities(p, 1);
+  assert.equal(classes, 2);
+  assert.deepEqual(Array.from(probabilities.subarray(6, 8)), [Math.fround(1 - Math.fround(0.9)), Math.fround(0.9)]);
+  assert.deepEqual(Array.from(predictions(probabilities, 2)), [0, 0, 1, 1, 0]);
+  const m = confusionMatrix([0, 1, 1, 0, 1], predictions(probabilities, 2), 2);
+  assert.deepEqual(Array.from(m), [1, 1, 2, 1]);
+  assert.deepEqual(misclassified([0, 1, 1, 0, 1], probabilities, 2).map((e) => e.index), [3, 4, 1], 'most confident first: 0.9, 0.8, 0.5');
+  const wide = Float32Array.from([0.2, 0.8]);
+  assert.equal(classProbabilities(wide, 2).probabilities, wide, 'wider outputs pass through untouched');
 });

@@ -254,7 +254,8 @@ export default {
   'dataFit.shape': 'This model takes {model} images; {dataset} is {datasetShape}: choose another dataset or change input_shape to {inputShape}.',
   'dataFit.classes': 'This model’s last layer has {units} units; {dataset} has {classes} classes: change the last Dense layer to units={classes}.',
   'dataFit.oneHot': '{dataset} has one-hot labels but the model is compiled with sparse_categorical_crossentropy: use loss=\'categorical_crossentropy\'.',
-  'worker.loss': 'loss=\'{loss}\' is not supported here: use \'sparse_categorical_crossentropy\' or \'categorical_crossentropy\'.',
+  'dataFit.binary': 'binary_crossentropy with a 1-unit output fits two classes; {dataset} has {classes}: use loss=\'sparse_categorical_crossentropy\' and units={classes}.',
+  'worker.loss': 'loss=\'{loss}\' is not supported here: use \'sparse_categorical_crossentropy\', \'categorical_crossentropy\' or \'binary_crossentropy\'.',
 
   'runs.heading': 'Saved runs',
   'runs.intro': 'Runs are kept in this browser (model, weights, curves and settings) or downloaded as one .convlab.json file (its model and weights are a TF.js model: see the README).',

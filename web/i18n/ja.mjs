@@ -254,7 +254,8 @@ export default {
   'dataFit.shape': 'このモデルは {model} の画像を受け取りますが、{dataset} は {datasetShape} です:別のデータセットを選ぶか、input_shape を {inputShape} に変えてください。',
   'dataFit.classes': 'このモデルの最後の層のユニットは {units} 個ですが、{dataset} のクラスは {classes} 個です:最後の Dense 層を units={classes} に変えてください。',
   'dataFit.oneHot': '{dataset} のラベルは one-hot ですが、モデルは sparse_categorical_crossentropy でコンパイルされています:loss=\'categorical_crossentropy\' を使ってください。',
-  'worker.loss': 'loss=\'{loss}\' はここでは使えません:\'sparse_categorical_crossentropy\' か \'categorical_crossentropy\' を使ってください。',
+  'dataFit.binary': 'binary_crossentropy と 1 ユニットの出力は 2 クラス用ですが、{dataset} のクラスは {classes} 個です:loss=\'sparse_categorical_crossentropy\' と units={classes} を使ってください。',
+  'worker.loss': 'loss=\'{loss}\' はここでは使えません:\'sparse_categorical_crossentropy\'、\'categorical_crossentropy\'、\'binary_crossentropy\' のいずれかを使ってください。',
 
   'runs.heading': '保存した実行',
   'runs.intro': '実行(モデル、重み、曲線、設定)はこのブラウザーに保存するか、1 つの .convlab.json ファイルとしてダウンロードできます(モデルと重みは TF.js のモデル形式です。README を参照してください)。',

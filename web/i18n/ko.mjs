@@ -254,7 +254,8 @@ export default {
   'dataFit.shape': '이 모델은 {model} 이미지를 받지만 {dataset}은(는) {datasetShape}입니다: 다른 데이터셋을 고르거나 input_shape를 {inputShape}(으)로 바꾸세요.',
   'dataFit.classes': '이 모델의 마지막 층은 유닛이 {units}개인데 {dataset}은(는) 클래스가 {classes}개입니다: 마지막 Dense 층을 units={classes}(으)로 바꾸세요.',
   'dataFit.oneHot': '{dataset}의 레이블은 원-핫 형식인데 모델은 sparse_categorical_crossentropy로 컴파일되었습니다: loss=\'categorical_crossentropy\'를 쓰세요.',
-  'worker.loss': 'loss=\'{loss}\'는 여기서 지원하지 않습니다: \'sparse_categorical_crossentropy\'나 \'categorical_crossentropy\'를 쓰세요.',
+  'dataFit.binary': 'binary_crossentropy와 유닛 1개짜리 출력은 두 클래스용인데 {dataset}은(는) 클래스가 {classes}개입니다: loss=\'sparse_categorical_crossentropy\'와 units={classes}를 쓰세요.',
+  'worker.loss': 'loss=\'{loss}\'는 여기서 지원하지 않습니다: \'sparse_categorical_crossentropy\', \'categorical_crossentropy\', \'binary_crossentropy\' 중 하나를 쓰세요.',
 
   'runs.heading': '저장된 실행',
   'runs.intro': '실행(모델, 가중치, 곡선, 설정)은 이 브라우저에 보관하거나 .convlab.json 파일 하나로 내려받을 수 있습니다 (모델과 가중치는 TF.js 모델 형식입니다. README를 참고하세요).',

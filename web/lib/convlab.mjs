@@ -139,7 +139,8 @@ export class Model {
       [xTrain, yTrain] = [x.subarray(0, split * this.inputSize), y.subarray(0, split * yWidth)];
       n = split;
     }
-    if (batchSize > n) throw new Error(`batchSize ${batchSize} is larger than the ${n} training samples`);
+    // Keras takes a batch_size above the sample count as one batch of every sample (1/1 steps).
+    batchSize = Math.min(batchSize, n);
     this.trainer.setData('train', xTrain, toFloat32(yTrain));
     if (validation) {
       this.count(validation[0], 'validationData x');

@@ -3,6 +3,7 @@
 // null when they agree, else {code, params} for the message catalog (the page's sentence, which
 // also keeps Train disabled). model: the worker's model reply; data: its dataset description.
 const SPARSE = 'sparse_categorical_crossentropy';
+const BINARY = 'binary_crossentropy';
 const dims = (shape) => shape.join('×');
 
 export function lossOf(parsed) {
@@ -23,6 +24,10 @@ export function fitProblem(model, data, loss, t) {
     return { code: 'dataFit.shape', params: { model: dims(model.inputShape), dataset, datasetShape: dims(shape), inputShape: `(${shape.join(', ')})` } };
   }
   const classes = data.classes?.length ?? 10;
+  // Keras's binary classifier: one sigmoid unit, labels 0/1, binary_crossentropy.
+  if (loss === BINARY && model.outputUnits === 1) {
+    return classes === 2 ? null : { code: 'dataFit.binary', params: { classes, dataset } };
+  }
   if (model.outputUnits < classes) {
     return { code: 'dataFit.classes', params: { units: model.outputUnits, classes, dataset } };
   }

@@ -1,7 +1,7 @@
 // The Evaluation panel: the test set's loss and accuracy, the confusion matrix, per-class
 // accuracy and the most confident mistakes, for the current weights only (a new model or run
 // clears them: the store drops an evaluation of older weights).
-import { confusionMatrix, perClassAccuracy, predictions, misclassified, drawConfusion, drawPerClass, drawMisclassified } from './evaluation.mjs';
+import { classProbabilities, confusionMatrix, perClassAccuracy, predictions, misclassified, drawConfusion, drawPerClass, drawMisclassified } from './evaluation.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { controls } from '../page/lifecycle.mjs';
 import { t, formatNumber } from '../lib/i18n.mjs';
@@ -13,13 +13,14 @@ export function mountEvalPanel(root, { store, actions }) {
   function draw(m, data) {
     const classes = data.classes ?? FASHION_MNIST_CLASSES;
     const labels = data.testLabels;
-    const matrix = confusionMatrix(labels, predictions(m.probabilities, m.classes), m.classes);
+    const { probabilities, classes: units } = classProbabilities(m.probabilities, m.classes);
+    const matrix = confusionMatrix(labels, predictions(probabilities, units), units);
     $('eval-summary').textContent = t('eval.summary', { loss: formatNumber(m.loss, 4), accuracy: formatNumber(m.accuracy, 4) });
     drawConfusion($('confusion'), matrix, classes);
     drawPerClass($('per-class'), perClassAccuracy(matrix), classes);
     const [h, w, c] = data.imageShape;
     const pixels = (index) => Float32Array.from(data.testImages.subarray(index * h * w * c, index * h * w * c + h * w), (v) => v / 255);
-    drawMisclassified($('misclassified'), misclassified(labels, m.probabilities, m.classes, 24), pixels, classes);
+    drawMisclassified($('misclassified'), misclassified(labels, probabilities, units, 24), pixels, classes);
   }
 
   function render(state, previous) {

@@ -58,6 +58,19 @@ export function overallAccuracy(matrix) {
   return total === 0 ? NaN : trace / total;
 }
 
+// A 1-unit sigmoid output (binary_crossentropy) as two columns [1 - p, p], so the matrix, the
+// per-class bars and the mistakes treat it as the two classes it is. The argmax below then gives
+// class 1 exactly when p > 0.5, Keras's binary accuracy threshold. Wider outputs pass through.
+export function classProbabilities(probs, units) {
+  if (units !== 1) return { probabilities: probs, classes: units };
+  const two = new Float32Array(probs.length * 2);
+  for (let i = 0; i < probs.length; i++) {
+    two[2 * i] = 1 - probs[i];
+    two[2 * i + 1] = probs[i];
+  }
+  return { probabilities: two, classes: 2 };
+}
+
 // Int32Array(N): argmax of each row of probs (N * classes); ties go to the lowest class, as
 // numpy's argmax.
 export function predictions(probs, classes) {
@@ -206,6 +219,8 @@ export function drawPerClass(container, accuracies, classNames) {
   accuracies.forEach((a, i) => {
     if (Number.isFinite(a) && (worst < 0 || a < accuracies[worst])) worst = i;
   });
+  // No class stands out as the worst when every class scores the same (say, all 100 %).
+  if (worst >= 0 && accuracies.every((a) => !Number.isFinite(a) || a === accuracies[worst])) worst = -1;
   accuracies.forEach((a, i) => {
     const tr = el('tr', i === worst ? 'cl-worst' : '');
     tr.append(classHeader(classNames, i, 'row'), el('td', 'cl-num', percent(a)));

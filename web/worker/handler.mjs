@@ -9,7 +9,12 @@ import { toCategorical } from '../lib/datasets.mjs';
 const PROGRESS_MS = 100;  // at most ~10 progress events a second; points are batched in them
 const EVALUATE_BATCH = 32;  // Keras's evaluate() default: the log line counts these steps
 const SPARSE = 'sparse_categorical_crossentropy';
-const LOSSES = [SPARSE, 'categorical_crossentropy'];
+const CATEGORICAL = 'categorical_crossentropy';
+const LOSSES = [SPARSE, CATEGORICAL, 'binary_crossentropy'];
+// The targets a loss trains on: one-hot rows for categorical_crossentropy (made here from the
+// class indices, as the notebook's to_categorical does); the indices themselves for the sparse
+// loss and for binary_crossentropy, whose one sigmoid unit learns labels 0 and 1.
+const targetsFor = (loss, labels, units) => (loss === CATEGORICAL ? toCategorical(labels, units) : labels);
 
 export function createHandler({ post, loadData, createModel }) {
   let data = null;
@@ -108,13 +113,12 @@ export function createHandler({ post, loadData, createModel }) {
 
   function evaluateTest() {
     const started = performance.now();
-    const labels = model.compiled?.loss === SPARSE ? data.test.labels : toCategorical(data.test.labels, model.outputSize);
+    const labels = targetsFor(model.compiled?.loss ?? SPARSE, data.test.labels, model.outputSize);
     const r = model.evaluate(data.test.images, labels, { batchSize: EVALUATE_BATCH });
     return { ...r, seconds: (performance.now() - started) / 1000, steps: Math.ceil(data.test.count / EVALUATE_BATCH) };
   }
 
-  // loss: the pasted compile()'s; categorical_crossentropy trains on one-hot rows, made here
-  // from the sparse labels as the notebook's to_categorical does.
+  // loss: the pasted compile()'s (targetsFor says what it trains on).
   async function train({ runId, fresh = true, settings = {}, stop = null, loss = SPARSE }) {
     requireModel();
     requireIdle();
@@ -191,7 +195,7 @@ export function createHandler({ post, loadData, createModel }) {
     post({ type: 'state', runId, state: 'training' });
     let history, stopped = false;
     try {
-      const labels = loss === SPARSE ? t.labels : toCategorical(t.labels, model.outputSize);
+      const labels = targetsFor(loss, t.labels, model.outputSize);
       history = await model.fit(t.images, labels, {
         epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks,
       });
