@@ -39,3 +39,11 @@ test('a binary classifier: one unit with binary_crossentropy fits two classes an
   assert.equal(t(fitProblem(binary, mnist, 'binary_crossentropy', t)), 'binary_crossentropy with a 1-unit output fits two classes; MNIST digits has 10: use loss=\'sparse_categorical_crossentropy\' and units=10.');
   assert.equal(fitProblem(binary, two, SPARSE, t).code, 'dataFit.classes', 'one unit under a sparse loss is still too few');
 });
+
+test('the status line names the dataset in use, not always Fashion-MNIST', async () => {
+  const { statusText } = await import('../../web/ui/status_panel.mjs');
+  const state = (data) => ({ lifecycle: 'ready', dirty: false, data: { trainCount: 64, testCount: 32, ...data } });
+  assert.equal(statusText(state({ dataset: 'fashion-mnist' })), 'Ready: 64 training and 32 test images of Fashion-MNIST. Press Train.');
+  assert.equal(statusText(state({ dataset: 'bright.npz', title: 'bright' })), 'Ready: 64 training and 32 test images of bright. Press Train.');
+  assert.equal(statusText(state({ dataset: 'mnist' })), 'Ready: 64 training and 32 test images of MNIST digits. Press Train.');
+});

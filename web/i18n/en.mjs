@@ -39,7 +39,7 @@ export default {
   'status.loading': 'Loading the engine and Fashion-MNIST…',
   'status.idle': 'Ready: {train} training and {test} test images. Fix the model code to train.',
   'status.building': 'Building the model…',
-  'status.ready': 'Ready: {train} training and {test} test images of Fashion-MNIST. Press Train.',
+  'status.ready': 'Ready: {train} training and {test} test images of {dataset}. Press Train.',
   'status.threads': 'Engine: {threads}.',
   'status.edited': 'The code changed: Train builds it first.',
   'status.training': 'Training run #{id} ({architecture})…',

@@ -39,7 +39,7 @@ export default {
   'status.loading': 'エンジンと Fashion-MNIST を読み込んでいます…',
   'status.idle': '準備完了: 学習用画像 {train} 枚、テスト画像 {test} 枚。学習するにはモデルのコードを直してください。',
   'status.building': 'モデルを構築しています…',
-  'status.ready': '準備完了: Fashion-MNIST の学習用画像 {train} 枚、テスト画像 {test} 枚。「学習」を押してください。',
+  'status.ready': '準備完了: {dataset} の学習用画像 {train} 枚、テスト画像 {test} 枚。「学習」を押してください。',
   'status.threads': 'エンジン: {threads}。',
   'status.edited': 'コードが変更されました。「学習」を押すと、まずモデルを構築し直します。',
   'status.training': '実行 #{id} を学習中({architecture})…',

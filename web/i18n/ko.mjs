@@ -39,7 +39,7 @@ export default {
   'status.loading': '엔진과 Fashion-MNIST를 불러오는 중…',
   'status.idle': '준비됨: 학습 이미지 {train}장, 테스트 이미지 {test}장. 학습하려면 모델 코드를 고치세요.',
   'status.building': '모델을 만드는 중…',
-  'status.ready': '준비됨: Fashion-MNIST 학습 이미지 {train}장, 테스트 이미지 {test}장. 학습을 누르세요.',
+  'status.ready': '준비됨: {dataset} 학습 이미지 {train}장, 테스트 이미지 {test}장. 학습을 누르세요.',
   'status.threads': '엔진: {threads}.',
   'status.edited': '코드가 바뀌었습니다. 학습을 누르면 먼저 모델을 새로 만듭니다.',
   'status.training': '실행 #{id} 학습 중 ({architecture})…',

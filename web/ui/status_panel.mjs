@@ -2,6 +2,7 @@
 // outlives it (the worker failed and was restarted; the data did not load).
 import { t, formatNumber } from '../lib/i18n.mjs';
 import { threadsStatus } from '../lib/threads.mjs';
+import { datasetTitle } from '../page/dataset_fit.mjs';
 
 export function statusText(state) {
   const notice = state.notice ? `${t(state.notice)} ` : '';
@@ -9,6 +10,7 @@ export function statusText(state) {
   const run = state.run;
   const params = {
     train: data ? formatNumber(data.trainCount) : '', test: data ? formatNumber(data.testCount) : '',
+    dataset: data ? datasetTitle(data, t) : '',
     id: run?.id ?? '', architecture: run?.architecture ?? state.model?.architecture ?? '',
   };
   const key = state.lifecycle === 'ready' && state.dirty ? 'status.edited' : `status.${state.lifecycle}`;
