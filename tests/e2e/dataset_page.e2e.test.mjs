@@ -251,6 +251,16 @@ test('seed 004 on a CIFAR-10 tarball: one-hot labels, categorical_crossentropy, 
   for (const l of labels) assert.match(l, /^#\d+ (airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck)$/);
   await page.locator('#dataset-panel').screenshot({ path: `${SHOTS}dataset-cifar.png` });
   await page.locator('#maps-panel').screenshot({ path: `${SHOTS}dataset-cifar-maps.png` });
+  await page.click('#evaluate');
+  await page.waitForFunction(() => document.querySelectorAll('#misclassified canvas').length > 0);
+  const mistakes = await page.$$eval('#misclassified canvas', (cs) => cs.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let off = 0;
+    for (let i = 0; i < d.length; i += 4) off = Math.max(off, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
+    return { off, w: c.width };
+  }));
+  assert.ok(mistakes.every((m) => m.off > 100), `the misclassified test images are in colour (${JSON.stringify(mistakes.slice(0, 3))})`);
+  assert.ok(mistakes.every((m) => m.w % 32 === 0), 'and drawn at 32 pixels a side (times the scale)');
   assert.deepEqual(errors, []);
 });
 

@@ -19,8 +19,9 @@ export function mountEvalPanel(root, { store, actions }) {
     drawConfusion($('confusion'), matrix, classes);
     drawPerClass($('per-class'), perClassAccuracy(matrix), classes);
     const [h, w, c] = data.imageShape;
-    const pixels = (index) => Float32Array.from(data.testImages.subarray(index * h * w * c, index * h * w * c + h * w), (v) => v / 255);
-    drawMisclassified($('misclassified'), misclassified(labels, probabilities, units, 24), pixels, classes);
+    const size = h * w * c;
+    const pixels = (index) => Float32Array.from(data.testImages.subarray(index * size, (index + 1) * size), (v) => v / 255);
+    drawMisclassified($('misclassified'), misclassified(labels, probabilities, units, 24), pixels, classes, { height: h, width: w, channels: c });
   }
 
   function render(state, previous) {

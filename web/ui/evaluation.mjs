@@ -3,6 +3,7 @@
 // under Node; the draw* functions build DOM into a container and know nothing of wasm.
 
 import { colorize, GREY_BYTES } from './colormap.mjs';
+import { fillRgb } from './feature_maps.mjs';
 import * as i18n from '../lib/i18n.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +243,8 @@ export function drawPerClass(container, accuracies, classNames) {
 // drawMisclassified(container, items, getPixels, classNames, {size = 28}) -> <ol>
 // A gallery: each item a grey canvas of the test image (getPixels(index) -> Float32Array(784),
 // values in [0, 1]) and "pred Sneaker (93%) · true Sandal".
-export function drawMisclassified(container, items, getPixels, classNames, { height = 28, width = 28, scale = 3 } = {}) {
+// getPixels(index): the test image as HWC values in 0..1, grey (channels 1) or RGB (channels 3).
+export function drawMisclassified(container, items, getPixels, classNames, { height = 28, width = 28, channels = 1, scale = 3 } = {}) {
   if (items.length === 0) {
     const p = el('p', 'cl-note', i18n.t('eval.noMistakes'));
     container.replaceChildren(p);
@@ -269,7 +271,8 @@ export function drawMisclassified(container, items, getPixels, classNames, { hei
     const pixels = getPixels(item.index);
     if (pixels) {
       // Fixed [0, 1] range: the images are pixel/255, so grey levels match the dataset's.
-      colorize(pixels, 0, width * height, { out: image.data, lut: GREY_BYTES, range: { min: 0, max: 1 } });
+      if (channels === 3) fillRgb(pixels, image.data);
+      else colorize(pixels, 0, width * height, { out: image.data, lut: GREY_BYTES, range: { min: 0, max: 1 } });
       sctx.putImageData(image, 0, 0);
       const ctx = canvas.getContext('2d');
       ctx.imageSmoothingEnabled = false;
