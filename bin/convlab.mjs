@@ -14,6 +14,7 @@ import { progressLine } from '../web/lib/progbar.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../web/lib/tfjs_format.mjs';
 import { checkThreads, MAX_THREADS } from '../web/lib/threads.mjs';
 import { parseKerasPython } from '../web/lib/keras_python.mjs';
+import { notebookScript, cellOfLine } from '../web/lib/notebook.mjs';
 
 const USAGE = `usage:
   convlab train    --model lab [--epochs 5] [--batch-size 32] [--validation-split 0.1]
@@ -79,28 +80,6 @@ function withCodeSettings(flags, { config, compile, fit }) {
 
 // A Jupyter notebook's code cells as one Python source (IPython's !shell and %magic lines
 // blanked), and where(line): "cell 3, line 2", counting every cell from 1 as Jupyter lists them.
-function notebookCode(text, file) {
-  let cells;
-  try {
-    cells = JSON.parse(text).cells;
-  } catch (e) {
-    throw new UsageError(`${file}: not a Jupyter notebook (not valid JSON: ${e.message})`);
-  }
-  if (!Array.isArray(cells)) throw new UsageError(`${file}: not a Jupyter notebook (no "cells" list)`);
-  const lines = [], starts = [];
-  cells.forEach((cell, index) => {
-    if (cell?.cell_type !== 'code') return;
-    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
-    starts.push({ cell: index + 1, first: lines.length + 1 });
-    for (const line of source.split('\n')) lines.push(/^\s*[!%]/.test(line) ? '' : line);
-  });
-  const where = (line) => {
-    const at = starts.findLast((s) => s.first <= line);
-    return `cell ${at.cell}, line ${line - at.first + 1}`;
-  };
-  return { source: lines.join('\n'), where };
-}
-
 async function modelConfig(flags) {
   if (!flags.model) throw new UsageError('--model is required (a preset name, a Keras JSON file, a .py or an .ipynb file)');
   if (PRESETS[flags.model]) return PRESETS[flags.model];
@@ -117,12 +96,18 @@ async function modelConfig(flags) {
     }
   }
   if (flags.model.endsWith('.ipynb')) {
-    const notebook = notebookCode(text, flags.model);
+    let script;
     try {
-      return withCodeSettings(flags, parseKerasPython(notebook.source));
+      script = notebookScript(text, flags.model);
+    } catch (e) {
+      throw new UsageError(e.message);
+    }
+    try {
+      return withCodeSettings(flags, parseKerasPython(script));
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`${flags.model}: ${e.line ? `${notebook.where(e.line)}: ${e.reason}` : e.message}`);
+      const at = e.line ? cellOfLine(script, e.line) : null;
+      throw new UsageError(`${flags.model}: ${at ? `cell ${at.cell}, line ${at.line}: ${e.reason}` : e.message}`);
     }
   }
   try {

@@ -15,6 +15,7 @@ import { PRESETS } from './lib/presets.mjs';
 import { configFromHash } from './embed/config.mjs';
 import { mountStatusPanel } from './ui/status_panel.mjs';
 import { mountModelPanel } from './ui/model_panel.mjs';
+import { mountModelFile } from './ui/model_file.mjs';
 import { mountTrainPanel } from './ui/train_panel.mjs';
 import { mountLogPanel } from './ui/log_panel.mjs';
 import { mountCurvesPanel } from './ui/curves_panel.mjs';
@@ -29,7 +30,7 @@ import { mountExplainPanel } from './ui/explain_panel.mjs';
 import { mountDatasetPanel } from './ui/dataset_panel.mjs';
 import { openDatasetStore, memoryDatasetStore } from './page/dataset_store.mjs';
 
-const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
+const PANELS = [mountStatusPanel, mountModelPanel, mountModelFile, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
   mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
   mountExplainPanel, mountDatasetPanel];
 

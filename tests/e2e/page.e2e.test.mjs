@@ -160,3 +160,35 @@ test('a pasted Keras snippet with a typo shows the error on its line', async () 
   assert.equal(await page.isDisabled('#evaluate'), true, 'nothing runs on a model the editor does not show');
   assert.deepEqual(errors, []);
 });
+
+// A notebook as Jupyter saves it: markdown, a pip magic, and the model split over code cells.
+function notebook(cells) {
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: cells.map(([type, source]) => ({ cell_type: type, metadata: {}, source })) });
+}
+const LAB_CELLS = [
+  ['markdown', ['# Fashion-MNIST lab\n']],
+  ['code', ['!pip install tensorflow\n', 'import tensorflow as tf\n']],
+  ['code', ['model = tf.keras.models.Sequential([\n', "    tf.keras.layers.Flatten(input_shape=(28, 28, 1)),\n", "    tf.keras.layers.Dense(128, activation='relu'),\n", "    tf.keras.layers.Dense(10, activation='softmax')\n", '])\n']],
+  ['code', ["model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"]],
+];
+
+test('a notebook file dropped on the Model panel or opened builds; an error names its cell and line', async () => {
+  const typo = LAB_CELLS.map(([type, source]) => [type, source.map((l) => l.replace("activation='relu'", "activatoin='relu'"))]);
+  const transfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'lab.ipynb', { type: 'application/x-ipynb+json' }));
+    return dt;
+  }, notebook(typo));
+  await page.dispatchEvent('#editor', 'drop', { dataTransfer: transfer });
+  await page.waitForFunction(() => /cell 3/.test(document.getElementById('model-error').textContent));
+  assert.match(await page.textContent('#model-error'), /^cell 3, line 3: Dense: unknown argument 'activatoin'/);
+  assert.match(await page.inputValue('#editor'), /^# cell 2\n\nimport tensorflow as tf\n/, 'the magic line is blanked, the cells are marked');
+
+  await page.setInputFiles('#model-file', { name: 'lab.ipynb', mimeType: 'application/json', buffer: Buffer.from(notebook(LAB_CELLS)) });
+  await page.waitForFunction(() => /Total params: 101,770/.test(document.getElementById('summary').textContent) && !document.getElementById('model-error').textContent);
+  await page.setInputFiles('#model-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await page.waitForFunction(() => document.getElementById('model-file-error').textContent !== '');
+  assert.equal(await page.textContent('#model-file-error'), 'notes.txt is not a notebook: open an .ipynb or a .py file.');
+  assert.match(await page.textContent('#summary'), /Total params: 101,770/, 'the model stays');
+  assert.deepEqual(errors, []);
+});

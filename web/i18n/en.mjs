@@ -52,6 +52,10 @@ export default {
   'model.editorLabel': 'Keras code: paste the notebook’s Sequential([...]), model.add(...), compile() and fit() lines, or Keras JSON',
   'model.atLine': 'line {line}: {message}',
   'model.lastBuilt': '# The code above does not build; this is the last model that did:',
+  'model.atCell': 'cell {cell}, line {line}: {message}',
+  'modelFile.label': 'Or open the notebook’s file (.ipynb or .py; dropping it on this panel works too)',
+  'modelFile.type': '{file} is not a notebook: open an .ipynb or a .py file.',
+  'modelFile.notebook': '{file} could not be read as a Jupyter notebook; the code is unchanged.',
 
   // Explanations beside the panels, the first step, chart marks (ui/explain_panel.mjs, index.html's <details>).
   'page.firstStep': 'Start here: choose a preset or paste the notebook’s model in the Model panel, then press Train.',

@@ -52,6 +52,10 @@ export default {
   'model.editorLabel': 'Keras のコード: ノートブックの Sequential([...])、model.add(...)、compile()、fit() の行、または Keras の JSON を貼り付けてください',
   'model.atLine': '{line} 行目: {message}',
   'model.lastBuilt': '# 上のコードではモデルを構築できません。最後に構築できたモデルは次のとおりです:',
+  'model.atCell': 'セル {cell} の {line} 行目: {message}',
+  'modelFile.label': 'またはノートブックのファイルを開く(.ipynb か .py。このパネルにドロップしても開けます)',
+  'modelFile.type': '{file} はノートブックではありません:.ipynb か .py のファイルを開いてください。',
+  'modelFile.notebook': '{file} を Jupyter ノートブックとして読めませんでした。コードは変わっていません。',
 
   // Explanations beside the panels, the first step, chart marks (ui/explain_panel.mjs, index.html's <details>).
   'page.firstStep': 'まず「モデル」パネルでプリセットを選ぶか、ノートブックのモデルを貼り付けて、「学習」を押してください。',

@@ -52,6 +52,10 @@ export default {
   'model.editorLabel': 'Keras 코드: 노트북의 Sequential([...]), model.add(...), compile(), fit() 줄이나 Keras JSON을 붙여 넣으세요',
   'model.atLine': '{line}번째 줄: {message}',
   'model.lastBuilt': '# 위 코드로는 모델을 만들 수 없습니다. 마지막으로 만들어진 모델은 다음과 같습니다:',
+  'model.atCell': '셀 {cell}, {line}번째 줄: {message}',
+  'modelFile.label': '또는 노트북 파일 열기(.ipynb 또는 .py, 이 패널에 끌어다 놓아도 됩니다)',
+  'modelFile.type': '{file}은(는) 노트북이 아닙니다: .ipynb나 .py 파일을 여세요.',
+  'modelFile.notebook': '{file}을(를) Jupyter 노트북으로 읽을 수 없습니다. 코드는 그대로입니다.',
 
   // Explanations beside the panels, the first step, chart marks (ui/explain_panel.mjs, index.html's <details>).
   'page.firstStep': '먼저 모델 패널에서 프리셋을 고르거나 노트북의 모델을 붙여 넣은 다음, 학습을 누르세요.',

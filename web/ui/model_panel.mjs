@@ -4,14 +4,19 @@ import { PRESETS } from '../lib/presets.mjs';
 import { presetCode } from '../page/presets_code.mjs';
 import { controls } from '../page/lifecycle.mjs';
 import { t } from '../lib/i18n.mjs';
+import { cellOfLine } from '../lib/notebook.mjs';
 
 // Presets the page offers: the Fashion-MNIST ones (the CIFAR-10 model needs its own data).
 export const PAGE_PRESETS = Object.keys(PRESETS).filter((name) => PRESETS[name].input_shape?.[2] !== 3);
 
-export function editorErrorText(error) {
+// code: the editor's text; in a notebook's script (ui/model_file.mjs) the line is told as the
+// notebook's cell and line.
+export function editorErrorText(error, code = '') {
   if (!error) return '';
   const text = t(error);
-  return error.line ? t('model.atLine', { line: error.line, message: text }) : text;
+  if (!error.line) return text;
+  const at = cellOfLine(code, error.line);
+  return at ? t('model.atCell', { ...at, message: text }) : t('model.atLine', { line: error.line, message: text });
 }
 
 export function mountModelPanel(root, { store, actions }) {
@@ -32,7 +37,7 @@ export function mountModelPanel(root, { store, actions }) {
     const enabled = controls(state.lifecycle, state);
     editor.readOnly = !enabled.editor;
     preset.disabled = !enabled.preset;
-    $('model-error').textContent = editorErrorText(state.editorError);
+    $('model-error').textContent = editorErrorText(state.editorError, state.code);
     if (!previous || state.model !== previous.model || state.editorError !== previous.editorError) {
       // The summary describes the model the worker holds; while the editor's code fails to
       // build, it is marked as the last model that built.
