@@ -73,7 +73,7 @@ const server = await startServer({ port: 0 });
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await launchBrowser();
 const page = await browser.context.newPage();
-const profileHint = 'convlab-chromium-';
+const profileHint = browser.profile;  // this browser's processes only, not other Chromiums'
 await page.goto(base);
 const settle = () => page.waitForFunction(() => window.convlab?.state === 'ready' && !window.convlab.store.get().datasetLoading && window.convlab.model && !window.convlab.store.get().dirty, null, { timeout: 600_000 });
 await settle();

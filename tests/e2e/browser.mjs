@@ -19,6 +19,7 @@ export async function launchBrowser({ extraArgs = [], serviceWorkers = 'allow' }
   });
   return {
     context,
+    profile,  // the profile folder: names this browser's processes (bench/page_datasets.mjs)
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
