@@ -24,9 +24,11 @@ import { mountExperimentsPanel } from './ui/experiments_panel.mjs';
 import { mountRunsPanel } from './ui/runs_panel.mjs';
 import { mountSharePanel, applyLayout } from './ui/share_panel.mjs';
 import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
+import { mountStepThroughPanel } from './ui/stepthrough_panel.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
-  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel];
+  mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
+  mountStepThroughPanel];
 
 // The setup from the URL hash (embed.html, shared links): settings, model, layout, autostart.
 const embed = configFromHash(location.hash);
@@ -41,7 +43,7 @@ if (images?.length) document.getElementById('map-images').value = images.join(',
 if (filter !== undefined) document.getElementById('map-filter').value = String(filter);
 applyLayout(document, { hide, show, compact });
 
-const store = createStore({ ...initialState({ ...DEFAULTS, ...settings }), overlays: [] });
+const store = createStore({ ...initialState({ ...DEFAULTS, ...settings }), overlays: [], ownImage: null });
 let controller = null;
 const client = createClient({
   url: new URL('./worker/train_worker.mjs', import.meta.url),

@@ -15,6 +15,7 @@ const SHELL = [
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
   'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs', 'i18n/ko.mjs', 'i18n/ja.mjs',
   'lib/preprocess.mjs', 'ui/own_image_panel.mjs',
+  'lib/conv_step.mjs', 'ui/stepthrough_panel.mjs', 'ui/stepthrough_view.mjs', 'ui/kernel_history.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
   'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs',
   'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
