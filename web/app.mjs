@@ -28,11 +28,12 @@ import { mountOwnImagePanel } from './ui/own_image_panel.mjs';
 import { startServiceWorker } from './page/isolation.mjs';
 import { mountExplainPanel } from './ui/explain_panel.mjs';
 import { mountDatasetPanel } from './ui/dataset_panel.mjs';
+import { mountStepThroughPanel } from './ui/stepthrough_panel.mjs';
 import { openDatasetStore, memoryDatasetStore } from './page/dataset_store.mjs';
 
 const PANELS = [mountStatusPanel, mountModelPanel, mountModelFile, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
   mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
-  mountExplainPanel, mountDatasetPanel];
+  mountExplainPanel, mountDatasetPanel, mountStepThroughPanel];
 
 // The service worker caches the app for offline use and makes the page cross-origin isolated
 // (threads) on hosts that send no headers; on a first visit that takes one reload, done before
@@ -54,7 +55,7 @@ if (images?.length) document.getElementById('map-images').value = images.join(',
 if (filter !== undefined) document.getElementById('map-filter').value = String(filter);
 applyLayout(document, { hide, show, compact });
 
-const store = createStore({ ...initialState({ ...DEFAULTS, ...settings }), overlays: [] });
+const store = createStore({ ...initialState({ ...DEFAULTS, ...settings }), overlays: [], ownImage: null });
 let controller = null;
 const client = createClient({
   // The worker reads the thread count from its URL before it loads the engine.

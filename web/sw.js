@@ -16,6 +16,7 @@ const SHELL = [
   'lib/layer_catalog.mjs', 'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs', 'i18n/ko.mjs', 'i18n/ja.mjs',
   'lib/preprocess.mjs', 'ui/own_image_panel.mjs', 'lib/notebook.mjs', 'ui/model_file.mjs',
   'ui/explain_model.mjs', 'ui/explain_panel.mjs',
+  'lib/conv_step.mjs', 'ui/stepthrough_panel.mjs', 'ui/stepthrough_view.mjs', 'ui/kernel_history.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
   'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs', 'page/isolation.mjs',
   'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',

@@ -16,7 +16,7 @@ import { modelFromTfjs } from '../../web/lib/tfjs_format.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const DOCS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
 const UPSCALE = 4;
 let server, browser, page, base, dir;
 const errors = [];
@@ -33,7 +33,7 @@ before(async () => {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`console: ${m.text()}`); });
   dir = await mkdtemp(join(tmpdir(), 'convlab-explain-'));
-  await mkdir(DOCS, { recursive: true });
+  await mkdir(SHOTS, { recursive: true });
   await page.goto(base);
   await page.waitForFunction(() => window.convlab?.state === 'ready' && window.convlab.model, null, { timeout: 120_000 });
 });
@@ -133,7 +133,7 @@ test('own image by file: the preprocessed pixels are the test image, and the pro
   assert.match(await page.textContent('#own-image-steps'), new RegExp(`A test image of ${label.replace('/', '\\/')}`));
   assert.equal(await page.locator('#own-image-maps canvas.cl-map').count(), 4, 'the grid: one row, the first four layers');
   await axeClean('#own-image-panel');
-  await page.locator('#own-image-panel').screenshot({ path: `${DOCS}own-image.png`, scale: 'css' });
+  await page.locator('#own-image-panel').screenshot({ path: `${SHOTS}own-image.png`, scale: 'css' });
 });
 
 test('invert flips the model input; drop and paste take an image as the file input does', async () => {

@@ -327,7 +327,10 @@ export function drawKernels(container, { shape, data, name = 'Conv2D', inputChan
     const barCanvas = imgCanvas('cl-colorbar-canvas');
     const lo = el('span', 'cl-colorbar-min');
     const hi = el('span', 'cl-colorbar-max');
-    bar.append(lo, barCanvas, hi);
+    const zero = el('span', 'cl-colorbar-zero', formatNumber(0));
+    const scale = el('span', 'cl-colorbar-scale');
+    scale.append(barCanvas, zero);
+    bar.append(lo, scale, hi, el('span', 'cl-colorbar-legend', t('kernels.legend')));
     const list = el('ol', 'cl-filters-grid cl-kernels-grid');
     const items = [];
     for (let fi = 0; fi < f; fi++) {

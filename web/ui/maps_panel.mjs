@@ -3,7 +3,8 @@
 // weights: a new model clears them at once, and a reply for older weights is dropped.
 import { drawFeatureGrid, drawAllFilters, drawKernels } from './feature_maps.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
-import { t, className } from '../lib/i18n.mjs';
+import { t, className, formatNumber } from '../lib/i18n.mjs';
+import { createKernelHistory, largestChange, drawKernelValues } from './kernel_history.mjs';
 
 const REFRESH_MS = 2000;  // live maps while training: cheap, but not every batch
 
@@ -14,6 +15,10 @@ export function parseImageList(text) {
 export function mountMapsPanel(root, { store, actions }) {
   const $ = (id) => root.querySelector(`#${id}`);
   let seq = 0, last = 0;
+  // Kernels of the chosen layer after each epoch; the slider shows one (the last: follow live).
+  const history = createKernelHistory();
+  let pendingSnapshot = null;
+  let latest = null;  // the kernels as they are now: the slider's last position
 
   const note = (container, key, params) => {
     const p = document.createElement('p');
@@ -54,10 +59,17 @@ export function mountMapsPanel(root, { store, actions }) {
         if (current()) drawAllFilters($('all-filters'), { name: m.layer.name, shape: m.layer.shape, data: m.data, selected: filter });
       }),
     ];
-    const conv = model.layers.findIndex((l) => l.className === 'Conv2D');
-    if (conv >= 0) {
+    const conv = Number($('kernel-layer').value);
+    if ($('kernel-layer').value !== '') {
+      const snapshot = pendingSnapshot;
+      pendingSnapshot = null;
+      // Not dropped for a newer refresh (as maps are): each reply may carry a snapshot.
       jobs.push(actions.request('kernels', { layer: conv }).then((m) => {
-        if (current()) drawKernels($('kernels'), { shape: m.layer.shape, data: m.data, name: m.layer.name });
+        if (store.get().model !== model || String(conv) !== $('kernel-layer').value) return;
+        const following = Number($('kernel-history').value) >= history.length;
+        if (snapshot) history.add(snapshot, m.layer.shape, m.data);
+        latest = { shape: m.layer.shape, data: m.data };
+        showKernels(following);
       }));
     } else {
       note($('kernels'), 'maps.noConv');
@@ -67,17 +79,74 @@ export function mountMapsPanel(root, { store, actions }) {
 
   for (const id of ['map-images', 'map-filter', 'map-layer', 'map-image']) $(id).addEventListener('change', refresh);
 
+  function fillKernelChannels(cin) {
+    const select = $('kernel-channel');
+    if (select.options.length === cin + 1) return;
+    select.replaceChildren(...Array.from({ length: cin }, (_, i) => new Option(t('step.channel.one', { channel: i }), String(i))),
+      new Option(t('kernels.channel.mean'), 'mean'));
+  }
+
+  // The snapshot under the slider (the newest when `follow`), drawn as colours and, when
+  // asked for, as a table of values.
+  function showKernels(follow) {
+    if (!latest) return;
+    const slider = $('kernel-history');
+    slider.max = String(history.length);
+    if (follow) slider.value = slider.max;
+    const index = Number(slider.value);
+    const list = [...history.list, { label: { code: 'kernels.snapshot.now' }, ...latest }];
+    const snap = list[index];
+    const name = model().layers[Number($('kernel-layer').value)]?.name;
+    fillKernelChannels(snap.shape[2]);
+    const channel = $('kernel-channel').value === 'mean' ? 'mean' : Number($('kernel-channel').value) || 0;
+    drawKernels($('kernels'), { shape: snap.shape, data: snap.data, name, inputChannel: channel });
+    const change = index > 0 ? largestChange(list[index - 1], snap) : null;
+    $('kernel-history-label').textContent = t(change === null ? 'kernels.snapshot' : 'kernels.snapshotChange', {
+      label: t(snap.label), index: index + 1, count: list.length, change: formatNumber(change ?? 0, 4),
+    });
+    slider.setAttribute('aria-valuetext', t(snap.label));
+    if (!$('kernel-values').hidden) drawKernelValues($('kernel-values'), { shape: snap.shape, data: snap.data, inputChannel: channel, name });
+  }
+  const model = () => store.get().model;
+
+  $('kernel-history').addEventListener('input', () => showKernels(false));
+  $('kernel-channel').addEventListener('change', () => showKernels(false));
+  $('kernel-layer').addEventListener('change', () => { history.clear(); latest = null; refresh(); });
+  $('kernel-values-toggle').addEventListener('click', () => {
+    const box = $('kernel-values');
+    box.hidden = !box.hidden;
+    $('kernel-values-toggle').setAttribute('aria-expanded', String(!box.hidden));
+    $('kernel-values-toggle').textContent = t(box.hidden ? 'kernels.showValues' : 'kernels.hideValues');
+    if (box.hidden) box.replaceChildren();
+    else showKernels(false);
+  });
+
   function render(state, previous) {
     if (state.model !== previous?.model) {
       clear();
       const select = $('map-layer');
       select.replaceChildren(...(state.model?.layers ?? []).map((l, i) => new Option(`${l.name} (${l.className})`, String(i))));
+      const convs = (state.model?.layers ?? []).map((l, i) => ({ l, i })).filter(({ l }) => l.className === 'Conv2D');
+      $('kernel-layer').replaceChildren(...convs.map(({ l, i }) => new Option(`${l.name} (${l.className})`, String(i))));
+      history.clear();
+      latest = null;
+      pendingSnapshot = { code: 'kernels.snapshot.initial' };
+    }
+    // A fresh Train starts from new weights: the history starts again. Its first snapshot
+    // waits for the run's first progress: before that the worker may still hold the old model.
+    const firstProgress = state.run?.progress && !previous?.run?.progress;
+    if (firstProgress && state.run.fresh) {
+      history.clear();
+      pendingSnapshot = { code: 'kernels.snapshot.start', params: { run: state.run.id } };
+    }
+    if (state.run && state.run.epochs.length !== (previous?.run?.epochs?.length ?? 0)) {
+      pendingSnapshot = { code: 'kernels.snapshot.epoch', params: { epoch: state.run.priorEpochs + state.run.epochs.length } };
     }
     const newWeights = state.weightsVersion !== previous?.weightsVersion;
     const newEpoch = state.run && state.run.epochs.length !== previous?.run?.epochs?.length;
     const dataArrived = state.data && state.data !== previous?.data;
     const live = state.run?.progress && performance.now() - last > REFRESH_MS;
-    if (state.model && state.data && (newWeights || newEpoch || dataArrived || live)) refresh();
+    if (state.model && state.data && (newWeights || newEpoch || dataArrived || live || firstProgress)) refresh();
   }
   store.subscribe(render);
   render(store.get(), null);

@@ -136,6 +136,10 @@ export function mountOwnImagePanel(root, { store, actions }) {
     });
     // For the e2e test: exactly what went to the engine and what came back.
     panel.ownImage = { pixels, probabilities: r.probabilities, best };
+    // The step-through panel can slide its window over this image too (a new object only
+    // when the pixels change, so a live refresh does not make it ask again).
+    const shared = store.get().ownImage;
+    if (!shared || shared.pixels.length !== pixels.length || shared.pixels.some((v, i) => v !== pixels[i])) actions.setView({ ownImage: { pixels } });
   }
 
   async function take(blob) {

@@ -251,6 +251,24 @@ export function createHandler({ post, loadData, createModel }) {
     return out;
   }
 
+  function checkPixels(pixels) {
+    const size = model.inputShape.reduce((a, b) => a * b, 1);
+    if (!(pixels instanceof Float32Array) || pixels.length !== size) {
+      throw new CodedError('ownImage.badPixels', { expected: size, shape: model.inputShape.join('×'), got: String(pixels?.length ?? typeof pixels) });
+    }
+  }
+
+  // A layer's weight by its TF.js name ('conv2d/kernel'): {shape, data} (a copy), or null.
+  function weight(layerName, which) {
+    let offset = 0;
+    for (const w of model.weightsManifest()) {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      if (w.name === `${layerName}/${which}`) return { shape: w.shape, data: model.getWeights().slice(offset, offset + size) };
+      offset += size;
+    }
+    return null;
+  }
+
   // Handlers return [result, transfer] or a result.
   const commands = {
     build,
@@ -308,10 +326,7 @@ export function createHandler({ post, loadData, createModel }) {
     // outputs of the given layers, from the current weights (also between batches of a run).
     predictPixels({ pixels, layers = [0, 1, 2, 3] }) {
       requireModel();
-      const size = model.inputShape.reduce((a, b) => a * b, 1);
-      if (!(pixels instanceof Float32Array) || pixels.length !== size) {
-        throw new CodedError('ownImage.badPixels', { expected: size, shape: model.inputShape.join('×'), got: String(pixels?.length ?? typeof pixels) });
-      }
+      checkPixels(pixels);
       const wanted = [...layers.filter((l) => l < model.layers.length - 1), model.layers.length - 1];
       const outputs = model.layerOutputs(pixels, wanted);
       const probabilities = outputs.pop().data;
@@ -322,16 +337,33 @@ export function createHandler({ post, loadData, createModel }) {
     kernels({ layer = 0 }) {
       requireModel();
       const name = model.layers[layer]?.name;
-      let offset = 0;
-      for (const w of model.weightsManifest()) {
-        const size = w.shape.reduce((a, b) => a * b, 1);
-        if (w.name === `${name}/kernel` && w.shape.length === 4) {
-          const data = model.getWeights().slice(offset, offset + size);
-          return [{ layer: { name, shape: w.shape }, data }, [data.buffer]];
-        }
-        offset += size;
+      const kernel = weight(name, 'kernel');
+      if (!kernel || kernel.shape.length !== 4) throw new CodedError('maps.noKernel', { layer: name ?? String(layer) });
+      return [{ layer: { name, shape: kernel.shape }, data: kernel.data }, [kernel.data.buffer]];
+    },
+    // One layer's input and output for one image (a test image, or the page's own pixels),
+    // with its Keras config and, for Conv2D, its kernel and bias: what the step-through shows.
+    async stepThrough({ layer, image = 0, pixels = null }) {
+      requireModel();
+      const info = model.layers[layer];
+      if (!info) throw new CodedError('step.noLayer', { layer: String(layer) });
+      let x = pixels;
+      if (x) checkPixels(x);
+      else {
+        await dataReady;
+        x = Float32Array.from(testImages([image]), (v) => v / 255);
       }
-      throw new CodedError('maps.noKernel', { layer: name ?? String(layer) });
+      const [input, output] = layer === 0
+        ? [{ shape: model.inputShape, data: x }, model.layerOutputs(x, [0])[0]]
+        : model.layerOutputs(x, [layer - 1, layer]);
+      const { config } = JSON.parse(model.toJSON()).config.layers.find((l) => l.config?.name === info.name);
+      const kernel = weight(info.name, 'kernel'), bias = weight(info.name, 'bias');
+      const result = {
+        image: pixels ? null : image, layer: { index: layer, name: info.name, className: info.className, config },
+        input: { shape: input.shape.slice(-3), data: input.data }, output: { shape: output.shape.slice(1), data: output.data },
+        kernel, bias: bias?.data ?? null,
+      };
+      return [result, [input.data.buffer, output.data.buffer, kernel?.data.buffer, bias?.data.buffer].filter((b, i, all) => b && all.indexOf(b) === i)];
     },
     // The engine's wasm heap in bytes: the soak tests watch it across train/stop/reset cycles.
     memory() {

@@ -22,6 +22,10 @@
 //   featureMaps {images, layers}         layer outputs of test images [{images, layers, maps}]
 //   allFilters  {image, layer}           every channel of one layer     [{image, layer, data}]
 //   kernels     {layer}                  a Conv2D layer's kernel              [{layer, data}]
+//   stepThrough {layer, image | pixels}  one layer's input and output for one image, its Keras
+//                                        config, kernel and bias [{image, layer: {index, name,
+//                                        className, config}, input, output: {shape, data},
+//                                        kernel: {shape, data} | null, bias}]
 //   predictPixels {pixels, layers}       the page's own image (Float32Array, the model's input
 //                                        shape, transferred)   [{probabilities, layers, maps}]
 //   evaluate                             test loss, accuracy, predictions     [evaluation]
@@ -45,7 +49,7 @@
 import { SETTINGS, readSettings } from '../lib/settings.mjs';
 
 export const COMMANDS = Object.freeze(['build', 'train', 'pause', 'resume', 'step', 'stop', 'reset', 'featureMaps',
-  'allFilters', 'kernels', 'predictPixels', 'evaluate', 'import', 'exportModel', 'memory', 'ping']);
+  'allFilters', 'kernels', 'stepThrough', 'predictPixels', 'evaluate', 'import', 'exportModel', 'memory', 'ping']);
 export const EVENTS = Object.freeze(['ready', 'state', 'progress', 'epoch', 'pong', 'failed', 'reply']);
 
 // Checks a train command's settings (settings.mjs), filling defaults; throws a SettingError.
