@@ -19,6 +19,7 @@ export async function launchBrowser({ extraArgs = [], serviceWorkers = 'allow' }
   });
   return {
     context,
+    profile,  // the user-data directory: its path is on every Chromium process's command line
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -132,6 +132,9 @@ export function createHandler({ post, loadData, createModel }) {
     let points = [], lastPost = 0, prevSum = 0, prevAccSum = 0, prevSeen = 0, epoch = 0, batch = -1;
     // Run time without pauses: the ETA and the log's seconds are about work, not waiting.
     let epochWork = 0, totalWork = 0, workSince = 0, waiting = false;
+    // Time inside the engine's train steps (batch begin to end): the rest of the run's time is
+    // the page's own overhead (callbacks, messages, requests served between batches).
+    let stepStart = 0, engineWork = 0;
     const work = () => epochWork + (waiting ? 0 : performance.now() - workSince);
 
     const flush = (b, logs) => {
@@ -162,7 +165,11 @@ export function createHandler({ post, loadData, createModel }) {
         workSince = performance.now();
         prevSum = prevAccSum = prevSeen = 0;
       },
+      onBatchBegin() {
+        stepStart = performance.now();
+      },
       async onBatchEnd(b, logs) {
+        engineWork += performance.now() - stepStart;
         batch = b;
         // The batch's own loss, recovered from Keras's running mean, for the per-batch curve.
         const seen = prevSeen + logs.size;
@@ -205,7 +212,7 @@ export function createHandler({ post, loadData, createModel }) {
     const stoppedByUser = stopped && !reachedThreshold;
     const test = evaluateTest();
     return {
-      runId, history: history.history, epochs: history.epoch.length, batches, seconds: totalWork, test,
+      runId, history: history.history, epochs: history.epoch.length, batches, seconds: totalWork, engineSeconds: engineWork / 1000, test,
       ending: reachedThreshold ? 'threshold' : stoppedByUser ? 'stopped' : 'finished',
       stoppedAt: stoppedByUser ? { epoch, batch: batch + 1 } : null,
       message: reachedThreshold ? (stopper.customMessage ?? stopper.message) : null,
