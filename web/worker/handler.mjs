@@ -6,7 +6,9 @@ import { trainSettings, errorPayload, CodedError } from './protocol.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../lib/tfjs_format.mjs';
 import { toCategorical } from '../lib/datasets.mjs';
 
-const PROGRESS_MS = 100;  // at most ~10 progress events a second; points are batched in them
+// At most ~4 progress events a second (points are batched in them): each one redraws the
+// progress line, the log and the curves on the page, whose CPU the engine needs.
+const PROGRESS_MS = 250;
 const EVALUATE_BATCH = 32;  // Keras's evaluate() default: the log line counts these steps
 const SPARSE = 'sparse_categorical_crossentropy';
 const LOSSES = [SPARSE, 'categorical_crossentropy'];
