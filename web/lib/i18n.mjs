@@ -17,6 +17,14 @@ const CATALOGS = { en, ko, ja };
 export const LANGUAGE_NAMES = { en: 'English', ko: '한국어', ja: '日本語' };
 let lang = 'en';
 let numberFormat = new Intl.NumberFormat('en');
+// Intl formatters by language and options: making one costs far more than formatting with it,
+// and the training panels format numbers several times a second.
+const formats = new Map();
+function cachedFormat(kind, options) {
+  const key = `${lang}/${kind}/${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, kind === 'date' ? new Intl.DateTimeFormat(lang, options) : new Intl.NumberFormat(lang, options));
+  return formats.get(key);
+}
 
 export function setLanguage(next) {
   lang = next in CATALOGS ? next : 'en';
@@ -41,17 +49,17 @@ export const languages = () => Object.keys(CATALOGS);
 export function formatNumber(v, digits) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
   if (digits === undefined) return numberFormat.format(v);
-  return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  return cachedFormat('number', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
 // A share (0.931) as the locale writes a percentage ("93.1%"), with `digits` fraction digits.
 export function formatPercent(v, digits = 1) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
-  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  return cachedFormat('number', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
 export function formatDate(d) {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
+  return cachedFormat('date', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
 }
 
 export function formatSeconds(s) {

@@ -6,7 +6,10 @@
 // dotted vertical lines, and finished experiments can be overlaid dashed.
 //
 // Events append to the curve model and mark the chart dirty, and one requestAnimationFrame
-// callback redraws (at most every `minInterval` ms). uPlot is loaded on first use with a dynamic
+// callback redraws: at most every `minInterval` ms while the chart is on screen, every
+// `hiddenInterval` ms while it is scrolled out of view or the tab is hidden (drawing is the
+// page's main cost while it trains: it takes CPU from the engine). Between draws a timer waits,
+// not a chain of animation frames, so a waiting chart costs no frames. uPlot is loaded on first use with a dynamic
 // import from ../vendor/uPlot.esm.js (copied there by scripts/vendor.sh), so this module imports
 // in Node without it and the page shows the chart as soon as the module is in.
 
@@ -57,12 +60,12 @@ export function chartFailureNote(err) {
 }
 
 // createCurves(container, {metric: 'loss' | 'accuracy', log = false, height = 260,
-//                          smoothing = EMA_WEIGHT, minInterval = 100})
+//                          smoothing = EMA_WEIGHT, minInterval = 100, hiddenInterval = 2000})
 // -> {addBatch(step, value), addEpoch(step, {train, val}), addOverlay(label, points),
 //     removeOverlay(label), setLog(on), reset(), dataTable() -> {headers, rows}, destroy(), ready}
 // `ready` resolves to true once uPlot is loaded and the chart drawn (false if it could not load;
 // the container then says so). reset() keeps the overlays; removeOverlay undoes addOverlay.
-export function createCurves(container, { metric = 'loss', log = false, height = 260, smoothing = EMA_WEIGHT, minInterval = 100 } = {}) {
+export function createCurves(container, { metric = 'loss', log = false, height = 260, smoothing = EMA_WEIGHT, minInterval = 100, hiddenInterval = 2000 } = {}) {
   const model = createCurveModel({ metric, smoothing });
   const name = t(`curves.${metric}`);
   let logScale = metric === 'loss' && log;
@@ -71,7 +74,9 @@ export function createCurves(container, { metric = 'loss', log = false, height =
   let builtFor = -1; // model.structure the plot was built for
   let builtLog = logScale;
   let frame = 0;
-  let lastDraw = 0;
+  let timer = 0;  // waiting for the next allowed draw
+  let lastDraw = -Infinity;
+  let onScreen = true;  // until the IntersectionObserver says otherwise
   let destroyed = false;
   let width = 0;
   container.classList.add('cl-curves');
@@ -194,22 +199,39 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     label();
   }
 
-  function draw(now) {
+  function draw() {
     frame = 0;
     if (destroyed || !UPlot) return;
-    if (now - lastDraw < minInterval) {
-      frame = requestAnimationFrame(draw);
-      return;
-    }
-    lastDraw = now;
+    lastDraw = performance.now();
     if (!plot || builtFor !== model.structure || builtLog !== logScale) build();
     else plot.setData(model.columns);
     label();
   }
 
+  const shown = () => onScreen && !globalThis.document?.hidden;
+
   function invalidate() {
-    if (!frame && !destroyed) frame = requestAnimationFrame(draw);
+    if (frame || timer || destroyed) return;
+    const wait = lastDraw + (shown() ? minInterval : hiddenInterval) - performance.now();
+    if (wait <= 0) frame = requestAnimationFrame(draw);
+    else timer = setTimeout(() => { timer = 0; frame = requestAnimationFrame(draw); }, wait);
   }
+
+  // Back on screen with a draw pending: drawn now, not at the hidden pace.
+  function showNow() {
+    if (!timer || !shown()) return;
+    clearTimeout(timer);
+    timer = 0;
+    invalidate();
+  }
+  const visibility = typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((entries) => {
+      onScreen = entries.at(-1).isIntersecting;
+      showNow();
+    })
+    : null;
+  visibility?.observe(container);
+  globalThis.document?.addEventListener?.('visibilitychange', showNow);
 
   const observer = typeof ResizeObserver === 'function'
     ? new ResizeObserver(() => {
@@ -280,7 +302,10 @@ export function createCurves(container, { metric = 'loss', log = false, height =
     destroy() {
       destroyed = true;
       if (frame) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       observer?.disconnect();
+      visibility?.disconnect();
+      globalThis.document?.removeEventListener?.('visibilitychange', showNow);
       globalThis.removeEventListener?.('convlab-theme', retheme);
       systemTheme?.removeEventListener?.('change', retheme);
       printMedia?.removeEventListener?.('change', reprint);

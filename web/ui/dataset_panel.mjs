@@ -75,12 +75,15 @@ export function mountDatasetPanel(root, { store, actions }) {
       if (document.activeElement !== select) select.value = builtin ? data.dataset : 'files';
       drop.hidden = select.value !== 'files';
     }
+    select.disabled = state.datasetLoading || BUSY.includes(state.lifecycle);
+    // The sentences change with these only (not with a run's progress, several times a second).
+    const same = previous && ['data', 'datasetKept', 'datasetLoading', 'model', 'fitProblem', 'datasetError'].every((k) => state[k] === previous[k]);
+    if (same) return;
     const kept = state.datasetKept ? ` ${t(state.datasetKept)}` : '';
     $('dataset-info').textContent = state.datasetLoading ? t('dataset.loading') : data ? describe(data) + kept : '';
     $('dataset-fit').textContent = !data || !state.model ? '' : state.fitProblem ? t(state.fitProblem) : t('dataFit.ok', { dataset: datasetTitle(data, t) });
     $('dataset-fit').classList.toggle('error', Boolean(state.fitProblem));
     $('dataset-error').textContent = state.datasetError ? t(state.datasetError) : '';
-    select.disabled = state.datasetLoading || BUSY.includes(state.lifecycle);
   }
   store.subscribe(render);
   render(store.get(), null);

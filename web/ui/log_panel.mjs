@@ -18,11 +18,18 @@ export function mountLogPanel(root, { store }) {
     copy.textContent = t('log.copied');
     setTimeout(() => { copy.textContent = t('log.copy'); }, 1500);
   });
+  // The finished lines and the live bar are two text nodes: a progress event rewrites only the
+  // bar, not the whole log.
+  const lines = document.createTextNode('');
+  const live = document.createTextNode('');
+  pre.replaceChildren(lines, live);
   let shown = null;
   const render = (state) => {
     if (state.log === shown) return;
+    if (state.log.lines !== shown?.lines) lines.data = state.log.lines.join('\n');
     shown = state.log;
-    pre.textContent = logText(state.log);
+    const bar = state.log.live ? `${state.log.lines.length ? '\n' : ''}${state.log.live}` : '';
+    if (live.data !== bar) live.data = bar;
     pre.scrollTop = pre.scrollHeight;
   };
   store.subscribe(render);

@@ -6,7 +6,9 @@ import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { t, className, formatNumber } from '../lib/i18n.mjs';
 import { createKernelHistory, largestChange, drawKernelValues } from './kernel_history.mjs';
 
-const REFRESH_MS = 2000;  // live maps while training: cheap, but not every batch
+// Live maps while training: not every batch, and only while the panel is on screen (each
+// refresh asks the Worker for three layer outputs between batches and redraws ~50 canvases).
+const REFRESH_MS = 2000;
 
 export function parseImageList(text) {
   return String(text).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 0).slice(0, 6);
@@ -120,6 +122,14 @@ export function mountMapsPanel(root, { store, actions }) {
     if (box.hidden) box.replaceChildren();
     else showKernels(false);
   });
+  // On screen again during a run: the maps catch up at once.
+  let onScreen = true;
+  const shown = () => onScreen && !document.hidden;
+  const catchUp = () => { if (shown() && store.get().run?.progress && performance.now() - last > REFRESH_MS) refresh(); };
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => { onScreen = entries.at(-1).isIntersecting; catchUp(); }).observe($('feature-grid').closest('section') ?? $('feature-grid'));
+  }
+  document.addEventListener('visibilitychange', catchUp);
 
   function render(state, previous) {
     if (state.model !== previous?.model) {
@@ -145,7 +155,7 @@ export function mountMapsPanel(root, { store, actions }) {
     const newWeights = state.weightsVersion !== previous?.weightsVersion;
     const newEpoch = state.run && state.run.epochs.length !== previous?.run?.epochs?.length;
     const dataArrived = state.data && state.data !== previous?.data;
-    const live = state.run?.progress && performance.now() - last > REFRESH_MS;
+    const live = state.run?.progress && shown() && performance.now() - last > REFRESH_MS;
     if (state.model && state.data && (newWeights || newEpoch || dataArrived || live || firstProgress)) refresh();
   }
   store.subscribe(render);

@@ -32,12 +32,16 @@ export function mountModelPanel(root, { store, actions }) {
 
   function render(state, previous) {
     if (state.code !== editor.value) editor.value = state.code;
-    const presetName = PAGE_PRESETS.find((name) => presetCode(name) === state.code);
-    if (presetName && preset.value !== presetName) preset.value = presetName;
+    if (state.code !== previous?.code) {
+      const presetName = PAGE_PRESETS.find((name) => presetCode(name) === state.code);
+      if (presetName && preset.value !== presetName) preset.value = presetName;
+    }
     const enabled = controls(state.lifecycle, state);
     editor.readOnly = !enabled.editor;
     preset.disabled = !enabled.preset;
-    $('model-error').textContent = editorErrorText(state.editorError, state.code);
+    // Unchanged text is not written again: the store changes several times a second in a run.
+    const error = editorErrorText(state.editorError, state.code);
+    if ($('model-error').textContent !== error) $('model-error').textContent = error;
     if (!previous || state.model !== previous.model || state.editorError !== previous.editorError) {
       // The summary describes the model the worker holds; while the editor's code fails to
       // build, it is marked as the last model that built.

@@ -21,7 +21,11 @@ export function statusText(state) {
 
 export function mountStatusPanel(root, { store }) {
   const el = root.querySelector('#status');
-  const render = (state) => { el.textContent = statusText(state); };
+  // Written only when it changes: the store changes several times a second while training.
+  const render = (state) => {
+    const text = statusText(state);
+    if (el.textContent !== text) el.textContent = text;
+  };
   store.subscribe(render);
   render(store.get());
 }

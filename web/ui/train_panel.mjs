@@ -50,6 +50,12 @@ export function endedText(row) {
   return `${t(`run.ended.${row.ending}`, { epoch: (row.stoppedAt?.epoch ?? 0) + 1, batch: row.stoppedAt?.batch ?? 0, epochs: row.epochs })}${test}`;
 }
 
+// The store changes several times a second while training: unchanged text and states are not
+// written again (each write would cost a style, layout and paint).
+function setProp(el, name, value) {
+  if (el[name] !== value) el[name] = value;
+}
+
 export function mountTrainPanel(root, { store, actions }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const form = $('settings');
@@ -87,9 +93,9 @@ export function mountTrainPanel(root, { store, actions }) {
     if (!previous || state.settings !== previous.settings) show(state.settings);
     const enabled = controls(state.lifecycle, state);
     const focused = BUTTONS.find((id) => document.activeElement === $(id));
-    for (const id of BUTTONS) $(id).disabled = !enabled[id];
+    for (const id of BUTTONS) setProp($(id), 'disabled', !enabled[id]);
     // Train disabled by a model/dataset mismatch says why (the Dataset panel has the sentence too).
-    $('train').title = state.fitProblem ? t(state.fitProblem) : t('train.trainHint');
+    setProp($('train'), 'title', state.fitProblem ? t(state.fitProblem) : t('train.trainHint'));
     // A control that is disabled under the pointer or the keyboard hands focus on.
     if (focused && !enabled[focused]) {
       const next = (FOCUS_NEXT[focused] ?? []).find((id) => enabled[id]);
@@ -97,9 +103,9 @@ export function mountTrainPanel(root, { store, actions }) {
     }
     const run = state.run;
     const p = run?.progress;
-    $('progress').value = p ? (p.epoch * p.batches + p.batch + 1) / (p.epochs * p.batches) : state.lastRun ? 1 : 0;
-    $('progress-text').textContent = run ? progressText(run) : endedText(state.lastRun);
-    $('train-error').textContent = state.trainError ? t(state.trainError) : '';
+    setProp($('progress'), 'value', p ? (p.epoch * p.batches + p.batch + 1) / (p.epochs * p.batches) : state.lastRun ? 1 : 0);
+    setProp($('progress-text'), 'textContent', run ? progressText(run) : endedText(state.lastRun));
+    setProp($('train-error'), 'textContent', state.trainError ? t(state.trainError) : '');
   }
   store.subscribe(render);
   render(store.get(), null);

@@ -44,7 +44,8 @@
 //
 // model       {summary, layers: [{name, className, outputShape, countParams}], params, seed, config}
 // runResult   {runId, ending: 'finished' | 'stopped' | 'threshold', stoppedAt: {epoch, batch} | null,
-//              message, history, seconds, test: {loss, accuracy, seconds, steps}}
+//              message, history, seconds, engineSeconds, test: {loss, accuracy, seconds, steps}}
+//              seconds: the epochs' work (pauses excluded); engineSeconds: of it, inside train steps
 // evaluation  {loss, accuracy, probabilities: Float32Array, classes, seconds, steps}
 import { SETTINGS, readSettings } from '../lib/settings.mjs';
 
