@@ -15,12 +15,17 @@ using ibatch = xsimd::batch<int32_t>;
 constexpr int W = int(fbatch::size);
 static_assert(int(ibatch::size) == W, "argmax lanes must pair up with value lanes");
 
-// The flat input indices first .. first + W - 1, carried in float lanes (as raw bits) so a single
-// float mask can select values and indices together.
+alignas(64) const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+// The flat input indices first .. first + W - 1.
+inline ibatch index_lanes(int32_t first) {
+  return ibatch(first) + ibatch::load_aligned(kIota);
+}
+
+// The same indices carried in float lanes (as raw bits) so a single float mask can select
+// values and indices together.
 inline fbatch lane_indices(int32_t first) {
-  alignas(64) static const int32_t iota[16] = {0, 1, 2,  3,  4,  5,  6,  7,
-                                               8, 9, 10, 11, 12, 13, 14, 15};
-  return xsimd::bitwise_cast<fbatch>(ibatch(first) + ibatch::load_aligned(iota));
+  return xsimd::bitwise_cast<fbatch>(index_lanes(first));
 }
 
 }  // namespace
@@ -92,19 +97,70 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argm
   });
 }
 
+namespace {
+
+// Windows that do not overlap (stride >= pool, the usual 2x2 at stride 2): each input pixel is
+// under at most one window and receives at most its dy, so dx is written once, a select per
+// element (dy where this pixel is the window's argmax, else 0), instead of cleared and then
+// scattered into. Pixels under no window (an odd size's last row, say) are cleared first.
+void max_pool_backward_disjoint(const Window2D& g, const float* dy, const int32_t* argmax,
+                                float* dx, int n_begin, int n_end) {
+  const int C = g.C, C_vec = C - C % W;
+  const long image_in = long(g.H) * g.W * C;
+  const bool covered = g.pad_top == 0 && g.pad_left == 0 && g.OH * g.stride_h == g.H &&
+                       g.OW * g.stride_w == g.W && g.kh == g.stride_h && g.kw == g.stride_w;
+  if (!covered) std::fill(dx + n_begin * image_in, dx + n_end * image_in, 0.0f);
+  const fbatch zero(0.0f);
+  for (int n = n_begin; n < n_end; ++n)
+    for (int oy = 0; oy < g.OH; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_top;
+      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+      for (int ox = 0; ox < g.OW; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_left;
+        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+        const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
+        for (int ky = ky_lo; ky < ky_hi; ++ky)
+          for (int kx = kx_lo; kx < kx_hi; ++kx) {
+            const int32_t pixel = ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C;
+            // + 0.0f: the scatter adds dy to a cleared pixel, which turns a -0 dy into +0.
+            for (int c = 0; c < C_vec; c += W) {
+              // Compared as integers: as floats, small indices are denormals.
+              const auto winner =
+                  ibatch::load_unaligned(argmax + out + c) == index_lanes(pixel + c);
+              const ibatch d = xsimd::bitwise_cast<ibatch>(fbatch::load_unaligned(dy + out + c));
+              (xsimd::bitwise_cast<fbatch>(xsimd::select(winner, d, ibatch(0))) + zero)
+                  .store_unaligned(dx + pixel + c);
+            }
+            for (int c = C_vec; c < C; ++c)
+              dx[pixel + c] = argmax[out + c] == pixel + c ? dy[out + c] + 0.0f : 0.0f;
+          }
+      }
+    }
+}
+
+}  // namespace
+
 // Threads: a winner always lies in its own image, so the cut is between images and every dx
 // element receives its sums in the one-thread order.
 void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx) {
   const long image_in = static_cast<long>(g.H) * g.W * g.C;
   const long image_out = static_cast<long>(g.OH) * g.OW * g.C;
+  const bool disjoint = g.stride_h >= g.kh && g.stride_w >= g.kw;
   const int chunks = chunks_for(g.N * (image_in + image_out), g.N);
   parallel_for(chunks, [&](int chunk) {
     const Range r = chunk_range(g.N, chunks, chunk);
+    if (disjoint) return max_pool_backward_disjoint(g, dy, argmax, dx, r.begin, r.end);
     std::fill(dx + r.begin * image_in, dx + r.end * image_in, 0.0f);
     // A window lying wholly in padding has no winner (-1); its dy has nowhere to go.
     for (long o = r.begin * image_out; o < r.end * image_out; ++o)
       if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
   });
+}
+
+void max_pool_backward_naive(const Window2D& g, const float* dy, const int32_t* argmax, float* dx) {
+  std::fill(dx, dx + long(g.N) * g.H * g.W * g.C, 0.0f);
+  for (long o = 0; o < long(g.rows()) * g.C; ++o)
+    if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
 }
 
 // The same window walk and winner rule as max_pool_forward (first pixel, then strictly greater

@@ -14,6 +14,8 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, int32_t* argm
 
 // Overwrites dx (N, H, W, C): each dy goes to its window's winner.
 void max_pool_backward(const Window2D& g, const float* dy, const int32_t* argmax, float* dx);
+// Reference: clears dx, then adds each dy into its winner, output by output.
+void max_pool_backward_naive(const Window2D& g, const float* dy, const int32_t* argmax, float* dx);
 
 // y as max_pool_forward computes it (same walk, same winner rule), without the argmax: for
 // inference, where no backward pass will need it.

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/one_channel_conv.hpp"
 #include "kernels/vec.hpp"
 #include "kernels/winograd.hpp"
 #include "layers/initializers.hpp"
@@ -84,6 +85,7 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   // read in place.
   winograd_forward_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, C);
   winograd_input_gradient_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, filters_);
+  one_channel_ = !winograd_forward_ && one_channel_conv_applies(C, filters_, kernel_h_, kernel_w_);
   std::size_t work = 0;
   if (winograd_forward_) work = winograd_workspace_floats(winograd_forward_shape(g_, filters_));
   if (winograd_input_gradient_)
@@ -122,6 +124,9 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
     winograd_kernel_transform(kernel_.data(), g_.C, filters_, false, winograd_kernel_.data());
     winograd_conv(winograd_forward_shape(g_, filters_), x.data(), winograd_kernel_.data(), y,
                   epilogue, winograd_work_.data());
+  } else if (one_channel_) {
+    rows_ = input_rows(x);
+    one_channel_conv(rows_, g_.rows(), g_.kh, g_.kw, filters_, kernel_.data(), epilogue, y);
   } else {
     rows_ = input_rows(x);
     gemm(false, false, g_.rows(), filters_, g_.patch(), rows_, kernel_.data(), filters_, y,
@@ -133,27 +138,37 @@ const Tensor& Conv2D::forward(const Tensor& x, Mode) {
 
 const Tensor& Conv2D::backward(const Tensor& dy) {
   const int rows = g_.rows(), patch = g_.patch();
+  // One channel without an input gradient: the kernel-gradient kernel applies ReLU's mask as it
+  // reads dy, and dz is never written out.
+  const bool fused_relu =
+      one_channel_ && !input_gradient_needed_ && activation_ == ActivationFn::relu;
   const float* dz = dy.data();
-  if (activation_ != ActivationFn::linear) {
+  if (activation_ != ActivationFn::linear && !fused_relu) {
     ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
     activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_,
                         pre_activation_.data());
     dz = dz_.data();
   }
+  float* dbias = use_bias_ ? grad_bias_.data() : nullptr;
   if (winograd_forward_) {
     const WinogradShape s = winograd_forward_shape(g_, filters_);
     const std::size_t work = winograd_kernel_gradient_floats(s);
     // Grows only: a smaller last batch must not make the next full one allocate again.
     if (kernel_gradient_work_.size() < work) kernel_gradient_work_.resize(work);
     winograd_kernel_gradient(s, x_->data(), dz, grad_kernel_.data(), kernel_gradient_work_.data());
+  } else if (one_channel_) {
+    const std::size_t work = one_channel_gradients_floats(rows, g_.kh, g_.kw, filters_);
+    if (one_channel_work_.size() < work) one_channel_work_.resize(work);
+    one_channel_conv_gradients(rows_, rows, g_.kh, g_.kw, filters_,
+                               fused_relu ? y_.data() : nullptr, dz, grad_kernel_.data(), dbias,
+                               one_channel_work_.data());
+    dbias = nullptr;  // summed on the way
   } else {
     // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
     gemm(true, false, patch, filters_, rows, rows_, dz, filters_, grad_kernel_.data(), filters_,
          false);
   }
-  if (use_bias_) {
-    column_sums(dz, std::size_t(rows), std::size_t(filters_), grad_bias_.data());
-  }
+  if (dbias) column_sums(dz, std::size_t(rows), std::size_t(filters_), dbias);
   if (input_gradient_needed_) {
     ensure_shape(dx_, {std::size_t(g_.N), std::size_t(g_.H), std::size_t(g_.W), std::size_t(g_.C)});
     input_gradient(dz);

@@ -65,6 +65,9 @@ class Conv2D : public Layer {
   Tensor winograd_kernel_;  // the kernel transformed for the pass at hand (36 * C * F)
   Tensor winograd_work_;    // winograd_conv's scratch, sized at build for any batch
   std::vector<float> kernel_gradient_work_;  // the batch's transforms, for the kernel gradient
+  // One input channel (a first layer): direct kernels instead of the thin gemms.
+  bool one_channel_ = false;
+  std::vector<float> one_channel_work_;  // the kernel gradient's partial sums per K piece
 };
 
 }  // namespace convlab

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "core/rng.hpp"
+#include "core/thread_pool.hpp"
 #include "kernels/pooling.hpp"
 
 using namespace convlab;
@@ -160,4 +162,33 @@ TEST_CASE("the values-only forward equals the argmax forward, ties and NaNs incl
       if (!(y[i] == y_ref[i] || (std::isnan(y[i]) && std::isnan(y_ref[i])))) ++bad;
     CHECK(bad == 0);
   });
+}
+
+TEST_CASE("max pool backward equals the plain scatter bit for bit, on any thread count") {
+  Rng rng(17);
+  const long saved_work = min_parallel_work();
+  const int saved_threads = num_threads();
+  set_min_parallel_work(0);
+  for (int threads : {1, 2, 3, 4, 8}) {
+    CAPTURE(threads);
+    set_num_threads(threads);
+    for_each_window([&](const Window2D& g) {
+      std::vector<float> x(input_size(g));
+      for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+      std::vector<float> y(output_size(g)), dy(output_size(g));
+      std::vector<int32_t> argmax(output_size(g));
+      max_pool_forward(g, x.data(), y.data(), argmax.data());
+      for (auto& v : dy) v = rng.uniform(-1.0f, 1.0f);
+      dy[0] = -0.0f;  // the scatter's 0 + -0 is +0
+      std::vector<float> dx(input_size(g), 99.0f), expected(input_size(g), -99.0f);
+      max_pool_backward(g, dy.data(), argmax.data(), dx.data());
+      max_pool_backward_naive(g, dy.data(), argmax.data(), expected.data());
+      int bad = 0;
+      for (std::size_t i = 0; i < dx.size(); ++i)
+        if (std::memcmp(&dx[i], &expected[i], sizeof(float)) != 0) ++bad;
+      CHECK(bad == 0);
+    });
+  }
+  set_num_threads(saved_threads);
+  set_min_parallel_work(saved_work);
 }
