@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v5';
+const CACHE = 'convlab-v6';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.
@@ -14,7 +14,7 @@ const SHELL = [
   'lib/augment.mjs', 'lib/callbacks.mjs', 'lib/convlab.mjs', 'lib/datasets.mjs', 'lib/engine.mjs', 'lib/keras_python.mjs',
   'lib/keras_python_layers.mjs', 'lib/presets.mjs', 'lib/progbar.mjs', 'lib/run_file.mjs', 'lib/tfjs_format.mjs', 'lib/yield.mjs',
   'lib/layer_catalog.mjs', 'lib/i18n.mjs', 'lib/keras_callback.mjs', 'lib/settings.mjs', 'lib/threads.mjs', 'i18n/en.mjs', 'i18n/ko.mjs', 'i18n/ja.mjs',
-  'lib/preprocess.mjs', 'ui/own_image_panel.mjs', 'lib/notebook.mjs', 'ui/model_file.mjs',
+  'lib/preprocess.mjs', 'ui/own_image_panel.mjs', 'ui/own_image_sources.mjs', 'lib/notebook.mjs', 'ui/model_file.mjs',
   'ui/explain_model.mjs', 'ui/explain_panel.mjs',
   'lib/conv_step.mjs', 'ui/stepthrough_panel.mjs', 'ui/stepthrough_view.mjs', 'ui/kernel_history.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',

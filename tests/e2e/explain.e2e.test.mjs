@@ -24,7 +24,8 @@ const errors = [];
 before(async () => {
   server = await startServer({ port: 0, headers: { 'Content-Security-Policy': CSP } });
   base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await launchBrowser();
+  // Chromium's fake camera (a moving test pattern) and an automatic yes to its permission prompt.
+  browser = await launchBrowser({ extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   page = await browser.context.newPage();
   await page.addInitScript(() => {
     window.cspViolations = [];
@@ -166,6 +167,42 @@ test('invert flips the model input; drop and paste take an image as the file inp
     await page.getByLabel('Image file').setInputFiles(again);
     await waitForResult(r);
   }
+});
+
+test('a camera snapshot and the drawing pad are pictures too; the camera is off after the snapshot', async () => {
+  let previous = await panelResult();
+  await page.getByRole('button', { name: 'Use the camera' }).click();
+  await page.waitForFunction(() => document.getElementById('own-image-video').videoWidth > 0, null, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Take the picture' }).click();
+  await waitForResult(previous);
+  let r = await panelResult();
+  const sum = r.probabilities.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4, `camera: probabilities sum to ${sum}`);
+  assert.ok(new Set(r.pixels.map((v) => v.toFixed(2))).size > 3, 'camera: the snapshot is a picture, not a flat frame');
+  assert.equal(await page.evaluate(() => document.getElementById('own-image-video').srcObject), null, 'camera released');
+  assert.equal(await page.locator('#own-image-camera-box').isHidden(), true);
+
+  previous = r;
+  await page.getByRole('button', { name: 'Draw' }).click();
+  const box = await page.locator('#own-image-pad').boundingBox();
+  // A vertical stroke down the middle: a "1".
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * k));
+  await page.mouse.up();
+  await waitForResult(previous);
+  r = await panelResult();
+  const at = (y, x) => r.pixels[y * 28 + x];
+  assert.ok(at(14, 14) > 0.9, `the stroke is white in the input (${at(14, 14)})`);
+  assert.equal(at(14, 3), 0, 'left of the stroke is black');
+  assert.equal(at(2, 14), 0, 'above the stroke is black');
+  await page.locator('#own-image-pad-box').screenshot({ path: `${SHOTS}own-image-pad.png`, scale: 'css' });
+  previous = r;
+  await page.getByRole('button', { name: 'Clear the drawing' }).click();
+  await waitForResult(previous);
+  r = await panelResult();
+  assert.ok(r.pixels.every((v) => v === 0), 'cleared: an all-black input');
+  await axeClean('#own-image-panel');
 });
 
 test('the prediction for the own image updates while training runs', async () => {

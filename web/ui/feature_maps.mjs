@@ -238,7 +238,8 @@ export function drawFeatureGrid(container, { images, layers, maps, filter, capti
   images.forEach((image, i) => {
     const row = v.rows[i];
     const label = image.label == null ? '' : String(image.label);
-    row.label.textContent = `#${image.index}${label ? ` ${label}` : ''}`;
+    const name = typeof image.index === 'number' ? `#${image.index}` : String(image.index);  // a test image's number, or 'yours'
+    row.label.textContent = `${name}${label ? ` ${label}` : ''}`;
     row.thumb.setAttribute('aria-label', t(label ? 'maps.grid.imageLabelled' : 'maps.grid.image', { index: image.index, label }));
     if (image.pixels && image.pixels.length >= ih * iw * ic) {
       resize(row.thumb, ih, iw, SIZES.thumb);

@@ -1,4 +1,5 @@
-// The "Try your own image" panel: a picture from a file, a drop or the clipboard goes through
+// The "Try your own image" panel: a picture from a file, a drop, the clipboard, the camera or
+// the drawing pad (own_image_sources.mjs) goes through
 // lib/preprocess.mjs (each step drawn), then the worker's engine classifies it (predictPixels)
 // and returns its feature maps, drawn in the notebook's grid. It is asked again when the weights
 // change (after each epoch, and every few seconds while training: one image, so training does
@@ -7,6 +8,7 @@ import { preprocess } from '../lib/preprocess.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { t, formatPercent } from '../lib/i18n.mjs';
 import { drawFeatureGrid } from './feature_maps.mjs';
+import { mountPictureSources } from './own_image_sources.mjs';
 
 const REFRESH_MS = 3000;  // live prediction while training
 const MAX_SIDE = 448;  // photos are drawn at most this large before preprocessing: fast, and
@@ -153,6 +155,7 @@ export function mountOwnImagePanel(root, { store, actions }) {
     refresh();
   }
 
+  mountPictureSources(panel, { take: (imageData) => { picture = imageData; refresh(); }, status });
   $('own-image-file').addEventListener('change', (e) => take(e.target.files?.[0]));
   panel.addEventListener('dragover', (e) => { e.preventDefault(); panel.classList.add('own-dragging'); });
   panel.addEventListener('dragleave', () => panel.classList.remove('own-dragging'));
