@@ -205,13 +205,16 @@ test('a camera snapshot and the drawing pad are pictures too; the camera is off 
   await axeClean('#own-image-panel');
 });
 
-test('the prediction for the own image updates while training runs', async () => {
+test('the prediction for the own image waits off screen and updates on screen while training runs', async () => {
   const before = await panelResult();
   await page.getByLabel('Training images', { exact: true }).fill('3200');
-  await page.getByLabel('Epochs', { exact: true }).fill('2');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Epochs', { exact: true }).fill('4');
+  // Off screen: the page's top in view, Train clicked without scrolling.
+  await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('train').click(); });
   await page.waitForFunction(() => window.convlab.state === 'training');
-  // A new prediction arrives before the run has ended (after the first epoch or a live refresh).
+  await page.waitForFunction(() => window.convlab.store.get().run?.epochs.length >= 1, null, { timeout: 120_000 });
+  assert.deepEqual((await panelResult()).probabilities, before.probabilities, 'off screen: no new prediction after an epoch');
+  await page.locator('#own-image-panel').scrollIntoViewIfNeeded();
   await waitForResult(before);
   assert.equal(await page.evaluate(() => window.convlab.state), 'training', 'updated during the run');
   await page.waitForFunction(() => window.convlab.state === 'ready', null, { timeout: 180_000 });

@@ -2,8 +2,8 @@
 // the drawing pad (own_image_sources.mjs) goes through
 // lib/preprocess.mjs (each step drawn), then the worker's engine classifies it (predictPixels)
 // and returns its feature maps, drawn in the notebook's grid. It is asked again when the weights
-// change (after each epoch, and every few seconds while training: one image, so training does
-// not notice).
+// change (after each epoch, and every few seconds while training while the panel is on screen:
+// one image, so training hardly notices; bench/page_panels.mjs measures it).
 import { preprocess } from '../lib/preprocess.mjs';
 import { FASHION_MNIST_CLASSES } from '../lib/datasets.mjs';
 import { t, formatPercent } from '../lib/i18n.mjs';
@@ -174,12 +174,25 @@ export function mountOwnImagePanel(root, { store, actions }) {
   for (const id of ['own-image-invert', 'own-image-square']) $(id).addEventListener('change', refresh);
   root.querySelector('#map-filter')?.addEventListener('change', refresh);
 
+  // Off screen (or in a hidden tab) the prediction waits: it is redrawn when the panel is seen
+  // again, so a run pays for it only while the student can look at it.
+  let onScreen = true, stale = false;
+  const shown = () => onScreen && !document.hidden;
+  const catchUp = () => { if (stale && shown()) { stale = false; refresh(); } };
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => { onScreen = entries.at(-1).isIntersecting; catchUp(); }).observe(panel);
+  }
+  document.addEventListener('visibilitychange', catchUp);
+
   function render(state, previous) {
     if (!picture) return;
-    const newWeights = state.weightsVersion !== previous?.weightsVersion || state.model !== previous?.model;
+    const newModel = state.model !== previous?.model;
+    const newWeights = state.weightsVersion !== previous?.weightsVersion || newModel;
     const newEpoch = state.run && state.run.epochs.length !== previous?.run?.epochs?.length;
     const live = state.run?.progress && performance.now() - last > REFRESH_MS;
-    if (state.model && state.data && (newWeights || newEpoch || live)) refresh();
+    if (!state.model || !state.data || !(newWeights || newEpoch || live)) return;
+    if (shown() || newModel) refresh();
+    else stale = true;
   }
   store.subscribe(render);
 }
