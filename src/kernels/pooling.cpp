@@ -17,6 +17,16 @@ static_assert(int(ibatch::size) == W, "argmax lanes must pair up with value lane
 
 alignas(64) const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
+// One window along one axis: output coordinate o starts at input coordinate `origin` (negative
+// under padding) and its kernel offsets [lo, hi) are the ones inside the input.
+struct AxisWindow {
+  int origin, lo, hi;
+};
+inline AxisWindow axis_window(int o, int stride, int pad, int k, int size) {
+  const int origin = o * stride - pad;
+  return {origin, std::max(0, -origin), std::min(k, size - origin)};
+}
+
 // The flat input indices first .. first + W - 1.
 inline ibatch index_lanes(int32_t first) {
   return ibatch(first) + ibatch::load_aligned(kIota);
@@ -44,24 +54,24 @@ void max_pool_forward_lines(const Window2D& g, const float* x, float* y, int32_t
   const int C_vec = C - C % W;
   for (int l = line_begin; l < line_end; ++l) {
     const int n = l / g.OH, oy = l % g.OH;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+    const AxisWindow wy = axis_window(oy, g.stride_h, g.pad_top, g.kh, g.H);
     for (int ox = 0; ox < g.OW; ++ox) {
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+      const AxisWindow wx = axis_window(ox, g.stride_w, g.pad_left, g.kw, g.W);
       const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
-      if (ky_lo >= ky_hi || kx_lo >= kx_hi) {  // all padding: no winner, as in the reference
+      if (wy.lo >= wy.hi || wx.lo >= wx.hi) {  // all padding: no winner, as in the reference
         std::fill(y + out, y + out + C, -std::numeric_limits<float>::infinity());
         std::fill(argmax + out, argmax + out + C, -1);
         continue;
       }
-      auto pixel = [&](int ky, int kx) { return ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C; };
-      const int32_t first = pixel(ky_lo, kx_lo);
+      auto pixel = [&](int ky, int kx) {
+        return ((n * g.H + wy.origin + ky) * g.W + wx.origin + kx) * C;
+      };
+      const int32_t first = pixel(wy.lo, wx.lo);
       for (int c = 0; c < C_vec; c += W) {
         fbatch best = fbatch::load_unaligned(x + first + c);
         fbatch best_index = lane_indices(first + c);
-        for (int ky = ky_lo; ky < ky_hi; ++ky)
-          for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+        for (int ky = wy.lo; ky < wy.hi; ++ky)
+          for (int kx = ky == wy.lo ? wx.lo + 1 : wx.lo; kx < wx.hi; ++kx) {
             const int32_t i = pixel(ky, kx) + c;
             const fbatch v = fbatch::load_unaligned(x + i);
             const auto greater = v > best;
@@ -73,8 +83,8 @@ void max_pool_forward_lines(const Window2D& g, const float* x, float* y, int32_t
       }
       for (int c = C_vec; c < C; ++c) {
         int32_t best_index = first + c;
-        for (int ky = ky_lo; ky < ky_hi; ++ky)
-          for (int kx = ky == ky_lo ? kx_lo + 1 : kx_lo; kx < kx_hi; ++kx) {
+        for (int ky = wy.lo; ky < wy.hi; ++ky)
+          for (int kx = ky == wy.lo ? wx.lo + 1 : wx.lo; kx < wx.hi; ++kx) {
             const int32_t i = pixel(ky, kx) + c;
             if (x[i] > x[best_index]) best_index = i;
           }
@@ -113,15 +123,13 @@ void max_pool_backward_disjoint(const Window2D& g, const float* dy, const int32_
   const fbatch zero(0.0f);
   for (int n = n_begin; n < n_end; ++n)
     for (int oy = 0; oy < g.OH; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+      const AxisWindow wy = axis_window(oy, g.stride_h, g.pad_top, g.kh, g.H);
       for (int ox = 0; ox < g.OW; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+        const AxisWindow wx = axis_window(ox, g.stride_w, g.pad_left, g.kw, g.W);
         const long out = (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
-        for (int ky = ky_lo; ky < ky_hi; ++ky)
-          for (int kx = kx_lo; kx < kx_hi; ++kx) {
-            const int32_t pixel = ((n * g.H + iy0 + ky) * g.W + ix0 + kx) * C;
+        for (int ky = wy.lo; ky < wy.hi; ++ky)
+          for (int kx = wx.lo; kx < wx.hi; ++kx) {
+            const int32_t pixel = ((n * g.H + wy.origin + ky) * g.W + wx.origin + kx) * C;
             // + 0.0f: the scatter adds dy to a cleared pixel, which turns a -0 dy into +0.
             for (int c = 0; c < C_vec; c += W) {
               // Compared as integers: as floats, small indices are denormals.
@@ -173,22 +181,21 @@ void max_pool_forward_values_lines(const Window2D& g, const float* x, float* y, 
   const int C_vec = C - C % W;
   for (int l = line_begin; l < line_end; ++l) {
     const int n = l / g.OH, oy = l % g.OH;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const int ky_lo = std::max(0, -iy0), ky_hi = std::min(g.kh, g.H - iy0);
+    const AxisWindow wy = axis_window(oy, g.stride_h, g.pad_top, g.kh, g.H);
     for (int ox = 0; ox < g.OW; ++ox) {
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      const int kx_lo = std::max(0, -ix0), kx_hi = std::min(g.kw, g.W - ix0);
+      const AxisWindow wx = axis_window(ox, g.stride_w, g.pad_left, g.kw, g.W);
       float* out = y + (static_cast<long>(n * g.OH + oy) * g.OW + ox) * C;
-      if (ky_lo >= ky_hi || kx_lo >= kx_hi) {
+      if (wy.lo >= wy.hi || wx.lo >= wx.hi) {
         std::fill(out, out + C, -std::numeric_limits<float>::infinity());
         continue;
       }
-      const float* first = x + ((static_cast<long>(n) * g.H + iy0 + ky_lo) * g.W + ix0 + kx_lo) * C;
+      const float* first =
+          x + ((static_cast<long>(n) * g.H + wy.origin + wy.lo) * g.W + wx.origin + wx.lo) * C;
       const long row = static_cast<long>(g.W) * C;
       for (int c = 0; c < C_vec; c += W) {
         fbatch best = fbatch::load_unaligned(first + c);
-        for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
-          for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+        for (int ky = 0; ky < wy.hi - wy.lo; ++ky)
+          for (int kx = ky == 0 ? 1 : 0; kx < wx.hi - wx.lo; ++kx) {
             const fbatch v = fbatch::load_unaligned(first + ky * row + kx * C + c);
             best = xsimd::select(v > best, v, best);
           }
@@ -196,8 +203,8 @@ void max_pool_forward_values_lines(const Window2D& g, const float* x, float* y, 
       }
       for (int c = C_vec; c < C; ++c) {
         float best = first[c];
-        for (int ky = 0; ky < ky_hi - ky_lo; ++ky)
-          for (int kx = ky == 0 ? 1 : 0; kx < kx_hi - kx_lo; ++kx) {
+        for (int ky = 0; ky < wy.hi - wy.lo; ++ky)
+          for (int kx = ky == 0 ? 1 : 0; kx < wx.hi - wx.lo; ++kx) {
             const float v = first[ky * row + kx * C + c];
             if (v > best) best = v;
           }

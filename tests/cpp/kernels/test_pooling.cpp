@@ -25,6 +25,20 @@ std::size_t output_size(const Window2D& g) {
   return std::size_t(g.rows()) * g.C;
 }
 
+// Random x in [-1, 1), its max pool forward (y, argmax), and a random dy in [-1, 1).
+struct PoolRun {
+  std::vector<float> x, y, dy;
+  std::vector<int32_t> argmax;
+};
+PoolRun forward_and_random_dy(const Window2D& g, Rng& rng) {
+  PoolRun r{std::vector<float>(input_size(g)), std::vector<float>(output_size(g)),
+            std::vector<float>(output_size(g)), std::vector<int32_t>(output_size(g))};
+  for (auto& v : r.x) v = rng.uniform(-1.0f, 1.0f);
+  max_pool_forward(g, r.x.data(), r.y.data(), r.argmax.data());
+  for (auto& v : r.dy) v = rng.uniform(-1.0f, 1.0f);
+  return r;
+}
+
 // Odd shapes, pools 2 and 3, strides 1-3, both paddings. C = 9 exercises both the vector
 // channel loop and its scalar tail; C = 1 only the tail.
 template <class F>
@@ -116,12 +130,7 @@ TEST_CASE("max pool ties go to the first pixel and padding never wins") {
 TEST_CASE("max pool backward routes each dy to its window's argmax") {
   Rng rng(13);
   for_each_window([&](const Window2D& g) {
-    std::vector<float> x(input_size(g));
-    for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
-    std::vector<float> y(output_size(g)), dy(output_size(g));
-    std::vector<int32_t> argmax(output_size(g));
-    max_pool_forward(g, x.data(), y.data(), argmax.data());
-    for (auto& v : dy) v = rng.uniform(-1.0f, 1.0f);
+    const auto [x, y, dy, argmax] = forward_and_random_dy(g, rng);
     std::vector<float> dx(input_size(g), 99.0f);  // backward must overwrite
     max_pool_backward(g, dy.data(), argmax.data(), dx.data());
 
@@ -173,12 +182,9 @@ TEST_CASE("max pool backward equals the plain scatter bit for bit, on any thread
     CAPTURE(threads);
     set_num_threads(threads);
     for_each_window([&](const Window2D& g) {
-      std::vector<float> x(input_size(g));
-      for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
-      std::vector<float> y(output_size(g)), dy(output_size(g));
-      std::vector<int32_t> argmax(output_size(g));
-      max_pool_forward(g, x.data(), y.data(), argmax.data());
-      for (auto& v : dy) v = rng.uniform(-1.0f, 1.0f);
+      const PoolRun r = forward_and_random_dy(g, rng);
+      std::vector<float> dy = r.dy;
+      const std::vector<int32_t>& argmax = r.argmax;
       dy[0] = -0.0f;  // the scatter's 0 + -0 is +0
       std::vector<float> dx(input_size(g), 99.0f), expected(input_size(g), -99.0f);
       max_pool_backward(g, dy.data(), argmax.data(), dx.data());
