@@ -13,6 +13,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A constructor's check: throws "<who> <field> must be a positive integer, got <value>".
+inline void check_positive(const std::string& who, const char* field, int value) {
+  if (value <= 0)
+    throw Error(who + " " + field + " must be a positive integer, got " + std::to_string(value));
+}
+
 // An Error about one layer of a model, which says which one as data (its position among the
 // model's layers and its name), so a caller can point at the code that wrote the layer
 // without reading the sentence. The message is the layer's own.

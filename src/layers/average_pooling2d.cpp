@@ -7,18 +7,8 @@ namespace convlab {
 AveragePooling2D::AveragePooling2D(std::string name, int pool_h, int pool_w, int stride_h,
                                    int stride_w, Padding padding)
     : Layer(std::move(name)),
-      pool_h_(pool_h),
-      pool_w_(pool_w),
-      stride_h_(stride_h == 0 ? pool_h : stride_h),
-      stride_w_(stride_w == 0 ? pool_w : stride_w),
-      padding_(padding) {
-  check_window_args(name_ + ": AveragePooling2D",
-                    {"pool", pool_h, pool_w, stride_h, stride_w, padding}, true);
-}
-
-WindowSpec AveragePooling2D::spec() const {
-  return {"pool", pool_h_, pool_w_, stride_h_, stride_w_, padding_};
-}
+      spec_(
+          pool_window(name_ + ": AveragePooling2D", pool_h, pool_w, stride_h, stride_w, padding)) {}
 
 Shape AveragePooling2D::output_shape_for(const Shape& input_shape) const {
   const Window2D g = window_geometry(name_ + ": AveragePooling2D", input_shape, spec());
@@ -85,9 +75,9 @@ const Tensor& AveragePooling2D::backward(const Tensor& dy) {
 
 Json AveragePooling2D::config() const {
   Json c;
-  c["pool_size"] = {pool_h_, pool_w_};
-  c["padding"] = padding_name(padding_);
-  c["strides"] = {stride_h_, stride_w_};
+  c["pool_size"] = {spec_.kh, spec_.kw};
+  c["padding"] = padding_name(spec_.padding);
+  c["strides"] = {spec_.stride_h, spec_.stride_w};
   c["data_format"] = "channels_last";
   return c;
 }

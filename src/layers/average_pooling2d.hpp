@@ -24,14 +24,13 @@ class AveragePooling2D : public Layer {
   Json config() const override;
 
  private:
-  WindowSpec spec() const;
+  const WindowSpec& spec() const { return spec_; }
   // The input rows [y0, y1) and columns [x0, x1) output pixel (oy, ox) averages.
   void window(int oy, int ox, int& y0, int& y1, int& x0, int& x1) const;
-  int pool_h_, pool_w_, stride_h_, stride_w_;  // strides already resolved from 0
-  Padding padding_;
-  Window2D g_{};  // everything but N is fixed by build
-  Tensor y_;      // (N, OH, OW, C)
-  Tensor dx_;     // (N, H, W, C)
+  WindowSpec spec_;  // strides already resolved from 0
+  Window2D g_{};     // everything but N is fixed by build
+  Tensor y_;         // (N, OH, OW, C)
+  Tensor dx_;        // (N, H, W, C)
 };
 
 }  // namespace convlab

@@ -20,22 +20,12 @@ Conv2D::Conv2D(std::string name, int filters, int kernel_h, int kernel_w, int st
                Regularizer kernel_regularizer)
     : Layer(std::move(name)),
       filters_(filters),
-      kernel_h_(kernel_h),
-      kernel_w_(kernel_w),
-      stride_h_(stride_h),
-      stride_w_(stride_w),
-      padding_(padding),
+      spec_{"kernel", kernel_h, kernel_w, stride_h, stride_w, padding},
       activation_(activation),
       use_bias_(use_bias),
       kernel_regularizer_(kernel_regularizer) {
-  if (filters <= 0)
-    throw Error(name_ + ": Conv2D filters must be a positive integer, got " +
-                std::to_string(filters));
+  check_positive(name_ + ": Conv2D", "filters", filters);
   check_window_args(name_ + ": Conv2D", spec());
-}
-
-WindowSpec Conv2D::spec() const {
-  return {"kernel", kernel_h_, kernel_w_, stride_h_, stride_w_, padding_};
 }
 
 Shape Conv2D::output_shape_for(const Shape& input_shape) const {
@@ -44,7 +34,7 @@ Shape Conv2D::output_shape_for(const Shape& input_shape) const {
 }
 
 double Conv2D::weight_floats(const Shape& input_shape) const {
-  return double(kernel_h_) * kernel_w_ * double(input_shape[2]) * filters_ + filters_;
+  return double(spec_.kh) * spec_.kw * double(input_shape[2]) * filters_ + filters_;
 }
 
 double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
@@ -53,14 +43,14 @@ double Conv2D::scratch_floats(const Shape& input_shape, const Shape& output_shap
   // dz, and the pre-activation values swish and gelu keep
   double floats = pixels * filters_ * (activation_needs_input(activation_) ? 2 : 1);
   // dcols, where the input gradient's gemm cannot add into dx's windows (input_gradient).
-  if (std::fmod(double(kernel_w_) * C, 8.0) != 0.0) floats += pixels * kernel_h_ * kernel_w_ * C;
+  if (std::fmod(double(spec_.kw) * C, 8.0) != 0.0) floats += pixels * spec_.kh * spec_.kw * C;
   // x and dx with their padding pixels, when the windows reach past the input.
-  const double padded_h = (double(output_shape[0]) - 1) * stride_h_ + kernel_h_;
-  const double padded_w = (double(output_shape[1]) - 1) * stride_w_ + kernel_w_;
-  if (padding_ == Padding::same &&
+  const double padded_h = (double(output_shape[0]) - 1) * spec_.stride_h + spec_.kh;
+  const double padded_w = (double(output_shape[1]) - 1) * spec_.stride_w + spec_.kw;
+  if (spec_.padding == Padding::same &&
       (padded_h > double(input_shape[0]) || padded_w > double(input_shape[1])))
     floats += 2 * padded_h * padded_w * C;
-  if (winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, int(input_shape[2]))) {
+  if (winograd_applies(spec_.kh, spec_.kw, spec_.stride_h, spec_.stride_w, int(input_shape[2]))) {
     // The kernel gradient's transforms: 36 points per 4x4 tile, for C and F.
     const double tiles =
         std::ceil(double(output_shape[0]) / 4) * std::ceil(double(output_shape[1]) / 4);
@@ -73,7 +63,7 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   g_ = window_geometry(name_ + ": Conv2D", input_shape, spec());
   const int C = g_.C;
 
-  const std::size_t kh = kernel_h_, kw = kernel_w_, F = filters_;
+  const std::size_t kh = spec_.kh, kw = spec_.kw, F = filters_;
   kernel_ = Tensor::from_shape({kh, kw, std::size_t(C), F});
   glorot_uniform(kernel_, kh * kw * C, kh * kw * F, rng);
   bias_ = xt::zeros<float>({F});
@@ -83,9 +73,10 @@ Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   // 3x3 at stride 1: Winograd where its gemms' inner dimension is deep enough: C for the
   // forward pass and the kernel gradient, F for the input gradient. The rest stays gemms over x
   // read in place.
-  winograd_forward_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, C);
-  winograd_input_gradient_ = winograd_applies(kernel_h_, kernel_w_, stride_h_, stride_w_, filters_);
-  one_channel_ = !winograd_forward_ && one_channel_conv_applies(C, filters_, kernel_h_, kernel_w_);
+  winograd_forward_ = winograd_applies(spec_.kh, spec_.kw, spec_.stride_h, spec_.stride_w, C);
+  winograd_input_gradient_ =
+      winograd_applies(spec_.kh, spec_.kw, spec_.stride_h, spec_.stride_w, filters_);
+  one_channel_ = !winograd_forward_ && one_channel_conv_applies(C, filters_, spec_.kh, spec_.kw);
   std::size_t work = 0;
   if (winograd_forward_) work = winograd_workspace_floats(winograd_forward_shape(g_, filters_));
   if (winograd_input_gradient_)
@@ -217,9 +208,9 @@ std::vector<Param> Conv2D::params() {
 Json Conv2D::config() const {
   Json c;
   c["filters"] = filters_;
-  c["kernel_size"] = {kernel_h_, kernel_w_};
-  c["strides"] = {stride_h_, stride_w_};
-  c["padding"] = padding_name(padding_);
+  c["kernel_size"] = {spec_.kh, spec_.kw};
+  c["strides"] = {spec_.stride_h, spec_.stride_w};
+  c["padding"] = padding_name(spec_.padding);
   c["data_format"] = "channels_last";
   c["dilation_rate"] = {1, 1};
   c["groups"] = 1;

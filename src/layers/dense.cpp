@@ -15,8 +15,7 @@ Dense::Dense(std::string name, int units, ActivationFn activation, bool use_bias
       activation_(activation),
       use_bias_(use_bias),
       kernel_regularizer_(kernel_regularizer) {
-  if (units <= 0)
-    throw Error(name_ + ": Dense units must be a positive integer, got " + std::to_string(units));
+  check_positive(name_ + ": Dense", "units", units);
 }
 
 Shape Dense::output_shape_for(const Shape& input_shape) const {

@@ -13,22 +13,12 @@ DepthwiseConv2D::DepthwiseConv2D(std::string name, int kernel_h, int kernel_w, i
                                  int stride_w, Padding padding, int depth_multiplier,
                                  ActivationFn activation, bool use_bias)
     : Layer(std::move(name)),
-      kernel_h_(kernel_h),
-      kernel_w_(kernel_w),
-      stride_h_(stride_h),
-      stride_w_(stride_w),
-      padding_(padding),
+      spec_{"kernel", kernel_h, kernel_w, stride_h, stride_w, padding},
       depth_multiplier_(depth_multiplier),
       activation_(activation),
       use_bias_(use_bias) {
   check_window_args(name_ + ": DepthwiseConv2D", spec());
-  if (depth_multiplier <= 0)
-    throw Error(name_ + ": DepthwiseConv2D depth_multiplier must be a positive integer, got " +
-                std::to_string(depth_multiplier));
-}
-
-WindowSpec DepthwiseConv2D::spec() const {
-  return {"kernel", kernel_h_, kernel_w_, stride_h_, stride_w_, padding_};
+  check_positive(name_ + ": DepthwiseConv2D", "depth_multiplier", depth_multiplier);
 }
 
 Shape DepthwiseConv2D::output_shape_for(const Shape& input_shape) const {
@@ -38,7 +28,7 @@ Shape DepthwiseConv2D::output_shape_for(const Shape& input_shape) const {
 
 double DepthwiseConv2D::weight_floats(const Shape& input_shape) const {
   const double channels = double(input_shape[2]) * depth_multiplier_;
-  return double(kernel_h_) * kernel_w_ * channels + channels;
+  return double(spec_.kh) * spec_.kw * channels + channels;
 }
 
 double DepthwiseConv2D::scratch_floats(const Shape&, const Shape& output_shape) const {
@@ -49,7 +39,7 @@ double DepthwiseConv2D::scratch_floats(const Shape&, const Shape& output_shape) 
 
 Shape DepthwiseConv2D::build(const Shape& input_shape, Rng& rng) {
   g_ = window_geometry(name_ + ": DepthwiseConv2D", input_shape, spec());
-  const std::size_t kh = kernel_h_, kw = kernel_w_, C = g_.C, M = depth_multiplier_;
+  const std::size_t kh = spec_.kh, kw = spec_.kw, C = g_.C, M = depth_multiplier_;
   kernel_ = Tensor::from_shape({kh, kw, C, M});
   glorot_uniform(kernel_, kh * kw * C, kh * kw * M, rng);
   bias_ = xt::zeros<float>({C * M});
@@ -149,9 +139,9 @@ std::vector<Param> DepthwiseConv2D::params() {
 
 Json DepthwiseConv2D::config() const {
   Json c;
-  c["kernel_size"] = {kernel_h_, kernel_w_};
-  c["strides"] = {stride_h_, stride_w_};
-  c["padding"] = padding_name(padding_);
+  c["kernel_size"] = {spec_.kh, spec_.kw};
+  c["strides"] = {spec_.stride_h, spec_.stride_w};
+  c["padding"] = padding_name(spec_.padding);
   c["depth_multiplier"] = depth_multiplier_;
   c["data_format"] = "channels_last";
   c["dilation_rate"] = {1, 1};

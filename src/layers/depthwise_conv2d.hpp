@@ -36,9 +36,8 @@ class DepthwiseConv2D : public Layer {
                                 const float* dz, float* dkernel, float* dx);
 
  private:
-  WindowSpec spec() const;
-  int kernel_h_, kernel_w_, stride_h_, stride_w_;
-  Padding padding_;
+  const WindowSpec& spec() const { return spec_; }
+  WindowSpec spec_;
   int depth_multiplier_;
   ActivationFn activation_;
   bool use_bias_;

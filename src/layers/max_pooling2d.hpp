@@ -26,10 +26,9 @@ class MaxPooling2D : public Layer {
   Json config() const override;
 
  private:
-  WindowSpec spec() const;
-  int pool_h_, pool_w_, stride_h_, stride_w_;  // strides already resolved from 0
-  Padding padding_;
-  Window2D g_{};  // everything but N is fixed by build
+  const WindowSpec& spec() const { return spec_; }
+  WindowSpec spec_;  // strides already resolved from 0
+  Window2D g_{};     // everything but N is fixed by build
 
   Tensor y_;                     // (N, OH, OW, C)
   std::vector<int32_t> argmax_;  // training forward only: flat index into x; only grows

@@ -14,25 +14,13 @@ SeparableConv2D::SeparableConv2D(std::string name, int filters, int kernel_h, in
                                  ActivationFn activation, bool use_bias)
     : Layer(std::move(name)),
       filters_(filters),
-      kernel_h_(kernel_h),
-      kernel_w_(kernel_w),
-      stride_h_(stride_h),
-      stride_w_(stride_w),
-      padding_(padding),
+      spec_{"kernel", kernel_h, kernel_w, stride_h, stride_w, padding},
       depth_multiplier_(depth_multiplier),
       activation_(activation),
       use_bias_(use_bias) {
-  if (filters <= 0)
-    throw Error(name_ + ": SeparableConv2D filters must be a positive integer, got " +
-                std::to_string(filters));
+  check_positive(name_ + ": SeparableConv2D", "filters", filters);
   check_window_args(name_ + ": SeparableConv2D", spec());
-  if (depth_multiplier <= 0)
-    throw Error(name_ + ": SeparableConv2D depth_multiplier must be a positive integer, got " +
-                std::to_string(depth_multiplier));
-}
-
-WindowSpec SeparableConv2D::spec() const {
-  return {"kernel", kernel_h_, kernel_w_, stride_h_, stride_w_, padding_};
+  check_positive(name_ + ": SeparableConv2D", "depth_multiplier", depth_multiplier);
 }
 
 Shape SeparableConv2D::output_shape_for(const Shape& input_shape) const {
@@ -42,7 +30,7 @@ Shape SeparableConv2D::output_shape_for(const Shape& input_shape) const {
 
 double SeparableConv2D::weight_floats(const Shape& input_shape) const {
   const double CM = double(input_shape[2]) * depth_multiplier_;
-  return double(kernel_h_) * kernel_w_ * CM + CM * filters_ + filters_;
+  return double(spec_.kh) * spec_.kw * CM + CM * filters_ + filters_;
 }
 
 double SeparableConv2D::scratch_floats(const Shape& input_shape, const Shape& output_shape) const {
@@ -54,7 +42,7 @@ double SeparableConv2D::scratch_floats(const Shape& input_shape, const Shape& ou
 
 Shape SeparableConv2D::build(const Shape& input_shape, Rng& rng) {
   g_ = window_geometry(name_ + ": SeparableConv2D", input_shape, spec());
-  const std::size_t kh = kernel_h_, kw = kernel_w_, C = g_.C, M = depth_multiplier_, F = filters_;
+  const std::size_t kh = spec_.kh, kw = spec_.kw, C = g_.C, M = depth_multiplier_, F = filters_;
   depthwise_ = Tensor::from_shape({kh, kw, C, M});
   glorot_uniform(depthwise_, kh * kw * C, kh * kw * M, rng);
   pointwise_ = Tensor::from_shape({1, 1, C * M, F});
@@ -115,9 +103,9 @@ std::vector<Param> SeparableConv2D::params() {
 Json SeparableConv2D::config() const {
   Json c;
   c["filters"] = filters_;
-  c["kernel_size"] = {kernel_h_, kernel_w_};
-  c["strides"] = {stride_h_, stride_w_};
-  c["padding"] = padding_name(padding_);
+  c["kernel_size"] = {spec_.kh, spec_.kw};
+  c["strides"] = {spec_.stride_h, spec_.stride_w};
+  c["padding"] = padding_name(spec_.padding);
   c["data_format"] = "channels_last";
   c["dilation_rate"] = {1, 1};
   c["depth_multiplier"] = depth_multiplier_;

@@ -29,9 +29,9 @@ class SeparableConv2D : public Layer {
   Json config() const override;
 
  private:
-  WindowSpec spec() const;
-  int filters_, kernel_h_, kernel_w_, stride_h_, stride_w_;
-  Padding padding_;
+  const WindowSpec& spec() const { return spec_; }
+  int filters_;
+  WindowSpec spec_;
   int depth_multiplier_;
   ActivationFn activation_;
   bool use_bias_;

@@ -50,4 +50,12 @@ void check_window_args(const std::string& who, const WindowSpec& s, bool zero_st
                 size_2d(s.stride_h, s.stride_w));
 }
 
+WindowSpec pool_window(const std::string& who, int pool_h, int pool_w, int stride_h, int stride_w,
+                       Padding padding) {
+  check_window_args(who, {"pool", pool_h, pool_w, stride_h, stride_w, padding}, true);
+  return {
+      "pool", pool_h, pool_w, stride_h == 0 ? pool_h : stride_h, stride_w == 0 ? pool_w : stride_w,
+      padding};
+}
+
 }  // namespace convlab

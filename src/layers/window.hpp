@@ -31,4 +31,8 @@ const char* padding_name(Padding padding);
 // Constructor checks: window sizes positive, strides positive (or 0 where `zero_ok`).
 void check_window_args(const std::string& who, const WindowSpec& s, bool zero_stride_ok = false);
 
+// A pooling layer's window, checked: strides 0 mean the pool size (Keras's strides=None).
+WindowSpec pool_window(const std::string& who, int pool_h, int pool_w, int stride_h, int stride_w,
+                       Padding padding);
+
 }  // namespace convlab
