@@ -208,21 +208,11 @@ std::vector<Param> Conv2D::params() {
 Json Conv2D::config() const {
   Json c;
   c["filters"] = filters_;
-  c["kernel_size"] = {spec_.kh, spec_.kw};
-  c["strides"] = {spec_.stride_h, spec_.stride_w};
-  c["padding"] = padding_name(spec_.padding);
-  c["data_format"] = "channels_last";
-  c["dilation_rate"] = {1, 1};
+  add_window_config(c, spec_);
   c["groups"] = 1;
   c["activation"] = activation_name(activation_);
   c["use_bias"] = use_bias_;
-  c["kernel_initializer"] = keras_initializer("GlorotUniform");
-  c["bias_initializer"] = keras_initializer("Zeros");
-  c["kernel_regularizer"] = keras_regularizer(kernel_regularizer_);
-  c["bias_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
-  c["kernel_constraint"] = nullptr;
-  c["bias_constraint"] = nullptr;
+  add_kernel_bias_config(c, kernel_regularizer_);
   return c;
 }
 

@@ -91,13 +91,7 @@ Json Dense::config() const {
   c["units"] = units_;
   c["activation"] = activation_name(activation_);
   c["use_bias"] = use_bias_;
-  c["kernel_initializer"] = keras_initializer("GlorotUniform");
-  c["bias_initializer"] = keras_initializer("Zeros");
-  c["kernel_regularizer"] = keras_regularizer(kernel_regularizer_);
-  c["bias_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
-  c["kernel_constraint"] = nullptr;
-  c["bias_constraint"] = nullptr;
+  add_kernel_bias_config(c, kernel_regularizer_);
   return c;
 }
 

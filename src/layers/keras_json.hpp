@@ -23,4 +23,15 @@ inline Json keras_regularizer(const Regularizer& r) {
               {"config", Json{{"l1", config_number(r.l1)}, {"l2", config_number(r.l2)}}}};
 }
 
+// The end of a Dense or Conv2D config, in Keras's order: initializers, regularizers, constraints.
+inline void add_kernel_bias_config(Json& c, const Regularizer& kernel_regularizer) {
+  c["kernel_initializer"] = keras_initializer("GlorotUniform");
+  c["bias_initializer"] = keras_initializer("Zeros");
+  c["kernel_regularizer"] = keras_regularizer(kernel_regularizer);
+  c["bias_regularizer"] = nullptr;
+  c["activity_regularizer"] = nullptr;
+  c["kernel_constraint"] = nullptr;
+  c["bias_constraint"] = nullptr;
+}
+
 }  // namespace convlab

@@ -43,10 +43,7 @@ const Tensor& MaxPooling2D::backward(const Tensor& dy) {
 
 Json MaxPooling2D::config() const {
   Json c;
-  c["pool_size"] = {spec_.kh, spec_.kw};
-  c["padding"] = padding_name(spec_.padding);
-  c["strides"] = {spec_.stride_h, spec_.stride_w};
-  c["data_format"] = "channels_last";
+  add_window_config(c, spec_);
   return c;
 }
 

@@ -103,11 +103,7 @@ std::vector<Param> SeparableConv2D::params() {
 Json SeparableConv2D::config() const {
   Json c;
   c["filters"] = filters_;
-  c["kernel_size"] = {spec_.kh, spec_.kw};
-  c["strides"] = {spec_.stride_h, spec_.stride_w};
-  c["padding"] = padding_name(spec_.padding);
-  c["data_format"] = "channels_last";
-  c["dilation_rate"] = {1, 1};
+  add_window_config(c, spec_);
   c["depth_multiplier"] = depth_multiplier_;
   c["activation"] = activation_name(activation_);
   c["use_bias"] = use_bias_;

@@ -50,6 +50,21 @@ void check_window_args(const std::string& who, const WindowSpec& s, bool zero_st
                 size_2d(s.stride_h, s.stride_w));
 }
 
+void add_window_config(Json& c, const WindowSpec& s) {
+  if (std::string(s.window) == "pool") {
+    c["pool_size"] = {s.kh, s.kw};
+    c["padding"] = padding_name(s.padding);
+    c["strides"] = {s.stride_h, s.stride_w};
+    c["data_format"] = "channels_last";
+  } else {
+    c["kernel_size"] = {s.kh, s.kw};
+    c["strides"] = {s.stride_h, s.stride_w};
+    c["padding"] = padding_name(s.padding);
+    c["data_format"] = "channels_last";
+    c["dilation_rate"] = {1, 1};
+  }
+}
+
 WindowSpec pool_window(const std::string& who, int pool_h, int pool_w, int stride_h, int stride_w,
                        Padding padding) {
   check_window_args(who, {"pool", pool_h, pool_w, stride_h, stride_w, padding}, true);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/json.hpp"
 #include "core/tensor.hpp"
 #include "kernels/geometry.hpp"
 
@@ -30,6 +31,11 @@ const char* padding_name(Padding padding);
 
 // Constructor checks: window sizes positive, strides positive (or 0 where `zero_ok`).
 void check_window_args(const std::string& who, const WindowSpec& s, bool zero_stride_ok = false);
+
+// The window's part of a Keras config, in Keras's key order: kernel_size, strides, padding,
+// data_format, dilation_rate for a convolution; pool_size, padding, strides, data_format for a
+// pooling layer.
+void add_window_config(Json& c, const WindowSpec& s);
 
 // A pooling layer's window, checked: strides 0 mean the pool size (Keras's strides=None).
 WindowSpec pool_window(const std::string& who, int pool_h, int pool_w, int stride_h, int stride_w,
