@@ -63,6 +63,12 @@ class Trainer {
   // Named datasets ("train", "validation", "test", ...) kept inside the engine.
   void set_data(const std::string& slot, Dataset data);
   bool has_data(const std::string& slot) const { return data_.count(slot) > 0; }
+  // Frees a slot (nothing if it is empty): a caller about to replace a large dataset clears it
+  // first, so the old and the new copy are never both in memory (the wasm heap never shrinks).
+  void clear_data(const std::string& slot) {
+    data_.erase(slot);
+    if (slot == "train") epoch_ = -1, cursor_ = 0, order_.clear();
+  }
   BatchStats evaluate_data(const std::string& slot, std::size_t batch_size = 32);
   // Starts epochs over data "train": batch_size samples per step (the last batch of an epoch may
   // be smaller, as in Keras), reshuffled with the model's RNG at each epoch start if shuffle.

@@ -43,6 +43,9 @@ EMSCRIPTEN_BINDINGS(convlab) {
       .function("evaluate", &evaluate)
       .function("layerOutput", &layer_output)
       .function("setData", &set_data)
+      .function("clearData", optional_override([](Trainer& t, const std::string& slot) {
+                  guard([&] { t.clear_data(slot); });
+                }))
       .function(
           "evaluateData", optional_override([](Trainer& t, const std::string& slot, int batch) {
             return guard([&] { return t.evaluate_data(slot, std::size_t(std::max(batch, 0))); });

@@ -76,6 +76,7 @@ void set_data(Trainer& t, const std::string& slot, const TypedArray& x, const Fl
       throw Error("data '" + slot + "': " + std::to_string(targets.size()) + " target values for " +
                   std::to_string(n) + " samples");
     const std::size_t width = targets.size() / n;
+    t.clear_data(slot);  // before the copy below: one copy of a slot's data at a time
     Dataset d = x.instanceof
         (val::global("Uint8Array"))
             ? Dataset::from_bytes(emscripten::convertJSArrayToNumberVector<uint8_t>(x),

@@ -231,6 +231,23 @@ TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the w
   CHECK(error_of([&] { t.evaluate_data("held", 0); }) == "evaluate: batch_size must be at least 1");
 }
 
+TEST_CASE("clear_data frees a slot: evaluating or training on it then says it is missing") {
+  Trainer t(kSmall, 3);
+  t.compile("adam", "sparse_categorical_crossentropy");
+  const Toy d = toy_data(16, 5);
+  t.set_data("train", Dataset::from_floats(d.x, d.y, 16, 36, 1));
+  t.set_data("held", Dataset::from_floats(d.x, d.y, 16, 36, 1));
+  t.clear_data("held");
+  CHECK_FALSE(t.has_data("held"));
+  CHECK(t.has_data("train"));
+  CHECK(error_of([&] { t.evaluate_data("held", 8); }) ==
+        "evaluate: no dataset named 'held' was loaded");
+  t.clear_data("train");
+  CHECK_FALSE(t.has_data("train"));
+  CHECK(error_of([&] { t.start_training(8, false); }) == "train: no training data was loaded");
+  CHECK_NOTHROW(t.clear_data("never-set"));
+}
+
 TEST_CASE("a sigmoid Dense(1) with binary_crossentropy and rmsprop learns a two-class problem") {
   // Two Gaussian-ish blobs in 4-D split by x0 + x1 > 0: linearly separable, so binary accuracy
   // (p > 0.5 against the 0/1 target) should pass 95% after a few epochs.

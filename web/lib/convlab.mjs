@@ -150,49 +150,56 @@ export class Model {
     const batches = Math.ceil(n / batchSize);
     const augmented = augment ? this.#augmentedBatches(xTrain, yTrain, n, batchSize, shuffle, augment) : null;
 
-    const cbs = toCallbackList(callbacks);
-    cbs.setModel(this);
-    this.stopTraining = false;
-    const history = { epoch: [], history: {}, params: { epochs, steps: batches, samples: n } };
-    await cbs.onTrainBegin({});
-    let lastYield = performance.now();
-    let logs = {};
-    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      await cbs.onEpochBegin(epoch, {});
-      let seen = 0, lossSum = 0, accSum = 0;
-      for (let batch = 0; batch < batches; batch++) {
-        await cbs.onBatchBegin(batch, { batch, size: Math.min(batchSize, n - batch * batchSize) });
-        let step;
-        try {
-          step = augmented ? augmented.next(batch) : this.trainer.trainStep();
-        } catch (e) {
-          throw new Error(`epoch ${epoch + 1}, batch ${batch + 1}: ${e.message}`);
+    // The engine's copies of the data are freed when the run ends, so they never sit beside the
+    // next run's (or the evaluation's) copy: the wasm heap keeps its high-water mark for good.
+    try {
+      const cbs = toCallbackList(callbacks);
+      cbs.setModel(this);
+      this.stopTraining = false;
+      const history = { epoch: [], history: {}, params: { epochs, steps: batches, samples: n } };
+      await cbs.onTrainBegin({});
+      let lastYield = performance.now();
+      let logs = {};
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await cbs.onEpochBegin(epoch, {});
+        let seen = 0, lossSum = 0, accSum = 0;
+        for (let batch = 0; batch < batches; batch++) {
+          await cbs.onBatchBegin(batch, { batch, size: Math.min(batchSize, n - batch * batchSize) });
+          let step;
+          try {
+            step = augmented ? augmented.next(batch) : this.trainer.trainStep();
+          } catch (e) {
+            throw new Error(`epoch ${epoch + 1}, batch ${batch + 1}: ${e.message}`);
+          }
+          seen += step.size;
+          lossSum += step.loss * step.size;
+          accSum += step.accuracy * step.size;
+          logs = { batch, size: step.size, loss: lossSum / seen, accuracy: accSum / seen };
+          await cbs.onBatchEnd(batch, logs);
+          if (this.stopTraining) break;
+          if (performance.now() - lastYield > yieldMs) {
+            await nextTurn();
+            lastYield = performance.now();
+          }
         }
-        seen += step.size;
-        lossSum += step.loss * step.size;
-        accSum += step.accuracy * step.size;
-        logs = { batch, size: step.size, loss: lossSum / seen, accuracy: accSum / seen };
-        await cbs.onBatchEnd(batch, logs);
-        if (this.stopTraining) break;
-        if (performance.now() - lastYield > yieldMs) {
-          await nextTurn();
-          lastYield = performance.now();
+        logs = { loss: lossSum / seen, accuracy: accSum / seen };
+        if (validation) {
+          const v = this.trainer.evaluateData('validation', batchSize);
+          logs.val_loss = v.loss;
+          logs.val_accuracy = v.accuracy;
         }
+        await cbs.onEpochEnd(epoch, logs);
+        history.epoch.push(epoch);
+        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+        await nextTurn();
+        lastYield = performance.now();
       }
-      logs = { loss: lossSum / seen, accuracy: accSum / seen };
-      if (validation) {
-        const v = this.trainer.evaluateData('validation', batchSize);
-        logs.val_loss = v.loss;
-        logs.val_accuracy = v.accuracy;
-      }
-      await cbs.onEpochEnd(epoch, logs);
-      history.epoch.push(epoch);
-      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-      await nextTurn();
-      lastYield = performance.now();
+      await cbs.onTrainEnd(logs);
+      return history;
+    } finally {
+      this.trainer.clearData('train');
+      this.trainer.clearData('validation');
     }
-    await cbs.onTrainEnd(logs);
-    return history;
   }
 
   // Batches gathered and augmented in JS (the engine's cursor cannot transform images); the
@@ -226,8 +233,12 @@ export class Model {
     this.count(x);
     positiveInt('batchSize', batchSize);
     this.trainer.setData('evaluate', x, toFloat32(y));
-    const r = this.trainer.evaluateData('evaluate', batchSize);
-    return { loss: r.loss, accuracy: r.accuracy };
+    try {
+      const r = this.trainer.evaluateData('evaluate', batchSize);
+      return { loss: r.loss, accuracy: r.accuracy };
+    } finally {
+      this.trainer.clearData('evaluate');
+    }
   }
 
   // Model outputs (N x classes) in inference mode, batch by batch.
