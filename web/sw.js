@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v5';
+const CACHE = 'convlab-v6';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.
@@ -28,6 +28,7 @@ const SHELL = [
   'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
   'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'ui/dataset_panel.mjs', 'page/dataset_fit.mjs', 'page/dataset_store.mjs',
+  'ui/augment_panel.mjs', 'lib/keras_python_fit.mjs', 'lib/keras_schedule.mjs', 'lib/keras_schedule_eval.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',
