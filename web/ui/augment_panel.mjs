@@ -65,7 +65,7 @@ export function previewSamples(pixels, [h, w, c], augment, seed, n = PREVIEW_SAM
 
 // Each epoch's rate as Keras shows it (a Python float, 6 significant digits).
 export function scheduleRows(schedule, epochs, learningRate) {
-  return scheduleRates(schedule, epochs, learningRate).map((lr, i) => [i + 1, pythonFloat(Number(lr.toPrecision(6)))]);
+  return scheduleRates(schedule, epochs, learningRate).map((lr, i) => [String(i + 1), pythonFloat(Number(lr.toPrecision(6)))]);
 }
 
 function drawImage(canvas, data, [h, w, c]) {
