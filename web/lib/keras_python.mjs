@@ -149,11 +149,9 @@ function foldNumbers(operands, ops) {
 
 const BINARY = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<<', '>>', '&', '|', '^', '==', '!=', '<', '>', '<=', '>=']);
 const METHODS = new Set(['add', 'compile', 'fit', 'fit_generator']);
-// `name = X(...)` calls that fit() may refer to by name (keras_python_fit.mjs).
-const REMEMBERED = new Set(['ImageDataGenerator', 'LearningRateScheduler', 'flow']);
+const REMEMBERED = new Set(['ImageDataGenerator', 'LearningRateScheduler', 'flow']); // `x = X(...)`s fit() may name
 const tokenError = (t) => new KerasSyntaxError(t.error, t.line, t.col);
 const describeToken = (t) => (t.type === 'eof' ? 'the end of the code' : t.type === 'newline' ? 'the end of the line' : `'${short(t.text, 20)}'`);
-
 const MAX_NESTING = 200;
 
 class Parser {
@@ -282,7 +280,7 @@ class Parser {
   compile(call, name) { if (this.models.has(name)) this.models.get(name).compile = convertCompile(call, this.ctx); }
   fit(call, name, method = 'fit') { if (this.models.has(name)) this.models.get(name).fit = convertTraining(call, this.ctx, method); }
   fit_generator(call, name) { this.fit(call, name, 'fit_generator'); } // Keras 2.0-2.3
-  remember(call, name) { this.ctx.values.set(name, call); }
+  remember(call, name) { this.ctx.values.set(name, call); } // for keras_python_fit.mjs
 
   // -- expressions --
   // Nesting is bounded like CPython's parser ("too many nested parentheses" past 200 levels):
