@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel } from '../web/lib/convlab.mjs';
 import { PRESETS } from '../web/lib/presets.mjs';
-import { StopAtThreshold, EarlyStopping } from '../web/lib/callbacks.mjs';
+import { StopAtThreshold, EarlyStopping, LearningRateScheduler } from '../web/lib/callbacks.mjs';
+import { ImageDataGenerator } from '../web/lib/augment.mjs';
+import { scheduleFunction } from '../web/lib/keras_schedule_eval.mjs';
 import { loadData } from './data.mjs';
 import { BUILTIN_DATASETS, checkModelFits } from '../web/lib/data/load.mjs';
 import { progressLine } from '../web/lib/progbar.mjs';
@@ -26,7 +28,8 @@ const USAGE = `usage:
   convlab export   --load runs/lab1 | --model lab   --out DIR
 --threads: engine threads (default 1; auto = one per core, at most 8; same results either way).
 --model is a preset (${Object.keys(PRESETS).join(', ')}), a Keras JSON file, or a .py or
-Jupyter .ipynb file with the notebook's Keras code (its Sequential model).
+Jupyter .ipynb file with the notebook's Keras code (its Sequential model; fit() with
+datagen.flow(...) augments as its ImageDataGenerator says, and a LearningRateScheduler applies).
 --data is a built-in dataset (fashion-mnist, the default; mnist: 7,996 + 2,004 real digits) or a
 path: a Keras .npz (x_train, y_train, x_test, y_test), an IDX pair (files or their folder, raw or
 .gz), cifar-10-binary.tar.gz, cifar-10-python.tar.gz, data_batch_N.bin / test_batch.bin (or their
@@ -61,8 +64,10 @@ function number(flags, name, { integer = false, min = -Infinity, max = Infinity 
 }
 
 // The code's compile() and fit() arguments become the flags' values, except for flags given on
-// the command line (they win). Returns the model config.
+// the command line (they win); its ImageDataGenerator and LearningRateScheduler go to
+// flags.codeTraining. Returns the model config.
 function withCodeSettings(flags, { config, compile, fit }) {
+  flags.codeTraining = { augment: fit?.augment ?? null, schedule: fit?.schedule ?? null };
   const given = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
   const set = (flag, value) => { if (value !== undefined && value !== null && !given.has(flag)) flags[flag] = String(value); };
   if (compile) {
@@ -202,13 +207,19 @@ async function train(flags) {
   let epoch = 0;
   callbacks.push({ onEpochBegin: (e) => { epoch = e; process.stdout.write(`Epoch ${e + 1}/${epochs}\n`); printer.onEpochBegin(); } });
   const stopper = threshold !== undefined ? new StopAtThreshold({ threshold }) : null;
+  // The code's datagen.flow(...) (seeded by flow(seed=...), else --seed) and its scheduler, whose
+  // verbose line Keras prints after "Epoch 1/5".
+  const { augment = null, schedule = null } = flags.codeTraining ?? {};
+  const generator = augment ? new ImageDataGenerator({ seed, ...augment }) : null;
+  const scheduler = schedule ? new LearningRateScheduler(scheduleFunction(schedule), schedule.verbose) : null;
+  if (scheduler) callbacks.push(scheduler, { onEpochBegin: () => { if (scheduler.message) process.stdout.write(`${scheduler.message}\n`); } });
   const early = patience !== undefined ? new EarlyStopping({ monitor: validationSplit > 0 ? 'val_loss' : 'loss', patience, restoreBestWeights: true }) : null;
   callbacks.push({ onBatchEnd: printer.onBatchEnd, onEpochEnd: printer.onEpochEnd });
   if (stopper) callbacks.push(stopper);
   if (early) callbacks.push(early);
   const started = performance.now();
   phase = 'training';
-  const history = await model.fit(data.train.images, labels, { epochs, batchSize, validationSplit, callbacks });
+  const history = await model.fit(data.train.images, labels, { epochs, batchSize, validationSplit, callbacks, augment: generator });
   if (stopper?.message) process.stdout.write(`\n${stopper.message}\n`);
   if (early?.stoppedEpoch) process.stdout.write(`Epoch ${early.stoppedEpoch + 1}: early stopping; restored the weights of epoch ${early.bestEpoch + 1}\n`);
   const seconds = (performance.now() - started) / 1000;

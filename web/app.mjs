@@ -17,6 +17,7 @@ import { mountStatusPanel } from './ui/status_panel.mjs';
 import { mountModelPanel } from './ui/model_panel.mjs';
 import { mountModelFile } from './ui/model_file.mjs';
 import { mountTrainPanel } from './ui/train_panel.mjs';
+import { mountAugmentPanel } from './ui/augment_panel.mjs';
 import { mountLogPanel } from './ui/log_panel.mjs';
 import { mountCurvesPanel } from './ui/curves_panel.mjs';
 import { mountMapsPanel } from './ui/maps_panel.mjs';
@@ -31,7 +32,7 @@ import { mountDatasetPanel } from './ui/dataset_panel.mjs';
 import { mountStepThroughPanel } from './ui/stepthrough_panel.mjs';
 import { openDatasetStore, memoryDatasetStore } from './page/dataset_store.mjs';
 
-const PANELS = [mountStatusPanel, mountModelPanel, mountModelFile, mountTrainPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
+const PANELS = [mountStatusPanel, mountModelPanel, mountModelFile, mountTrainPanel, mountAugmentPanel, mountLogPanel, mountCurvesPanel, mountMapsPanel,
   mountEvalPanel, mountExperimentsPanel, mountRunsPanel, mountSharePanel, mountOwnImagePanel,
   mountExplainPanel, mountDatasetPanel, mountStepThroughPanel];
 

@@ -28,6 +28,7 @@ const SHELL = [
   'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
   'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'ui/dataset_panel.mjs', 'page/dataset_fit.mjs', 'page/dataset_store.mjs',
+  'ui/augment_panel.mjs', 'lib/keras_python_fit.mjs', 'lib/keras_schedule.mjs', 'lib/keras_schedule_eval.mjs',
   'wasm/convlab.mjs', 'wasm/convlab.wasm',
   // The threaded build, loaded only on cross-origin isolated pages.
   'wasm/convlab-mt.mjs', 'wasm/convlab-mt.wasm', 'wasm/convlab-mt.worker.js',

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Callback, toCallbackList, StopAtThreshold, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau,
+  Callback, toCallbackList, StopAtThreshold, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, pythonFloat,
 } from '../../web/lib/callbacks.mjs';
 
 // Weights tag the epoch that produced them: after epoch e they are [e, 10e].
@@ -245,6 +245,22 @@ test('LearningRateScheduler accepts an async schedule and rejects bad rates with
   }
   assert.throws(() => new LearningRateScheduler(0.1),
     { message: 'LearningRateScheduler: schedule must be a function (epoch, lr) => newLr, got 0.1' });
+});
+
+test("LearningRateScheduler verbose=1 leaves tf.keras 2.x's line in .message, the rate as Python prints it", async () => {
+  const messages = [];
+  const cb = new LearningRateScheduler((epoch) => [0.001, 1e-5, 1][epoch], 1);
+  const spy = { onEpochBegin: () => messages.push(cb.message) };
+  await fit([cb, spy], series('loss', [1, 1, 1]));
+  assert.deepEqual(messages, [
+    '\nEpoch 00001: LearningRateScheduler setting learning rate to 0.001.',
+    '\nEpoch 00002: LearningRateScheduler setting learning rate to 1e-05.',
+    '\nEpoch 00003: LearningRateScheduler setting learning rate to 1.0.',
+  ]);
+  const quiet = new LearningRateScheduler(() => 0.1);
+  await fit([quiet], series('loss', [1]));
+  assert.equal(quiet.message, null);
+  assert.deepEqual([0.5, 100, 1.5e-7, 2.5e16, 0.0001, 0.00012].map(pythonFloat), ['0.5', '100.0', '1.5e-07', '2.5e+16', '0.0001', '0.00012']);
 });
 
 // --- ReduceLROnPlateau -----------------------------------------------------------------------

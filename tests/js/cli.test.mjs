@@ -179,3 +179,35 @@ test('--model takes a Jupyter .ipynb: its code cells, magics skipped; errors nam
   const b = await run('summary', '--model', join(dir, 'bad.ipynb'));
   assert.equal(b.stderr, `convlab: ${join(dir, 'bad.ipynb')}: not a Jupyter notebook (no "cells" list)\n`);
 });
+
+test("a notebook's ImageDataGenerator and LearningRateScheduler drive train: Keras's scheduler lines, the rates in history.json", async () => {
+  const cell = (lines) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: lines.map((l) => `${l}\n`) });
+  const cells = [
+    cell(['from tensorflow.keras.preprocessing.image import ImageDataGenerator', 'from tensorflow.keras.callbacks import LearningRateScheduler']),
+    cell(['model = Sequential()', "model.add(Conv2D(4, (3, 3), activation='relu', input_shape=(28, 28, 1)))", 'model.add(MaxPooling2D(2, 2))',
+      'model.add(Flatten())', "model.add(Dense(10, activation='softmax'))",
+      "model.compile(loss='sparse_categorical_crossentropy', optimizer='adam', metrics=['accuracy'])"]),
+    cell(['datagen = ImageDataGenerator(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1, horizontal_flip=True, zoom_range=0.1)',
+      'datagen.fit(x_train)', 'def lr_schedule(epoch):', '    lrate = 0.001', '    if epoch > 1:', '        lrate = 0.0005', '    return lrate']),
+    cell(['model.fit(datagen.flow(x_train, y_train, batch_size=100), epochs=3,',
+      '          callbacks=[LearningRateScheduler(lr_schedule, verbose=1)])']),
+  ];
+  await writeFile(join(dir, 'augment.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+  const r = await run('train', '--model', join(dir, 'augment.ipynb'), '--data', dir, '--save', join(dir, 'augment-run'));
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['Epoch 1/3', '', 'Epoch 00001: LearningRateScheduler setting learning rate to 0.001.']);
+  assert.match(lines[3], /^10\/10 \[=+\] - /); // 1000 images in batches of flow()'s 100
+  assert.deepEqual(lines.slice(4, 7), ['Epoch 2/3', '', 'Epoch 00002: LearningRateScheduler setting learning rate to 0.001.']);
+  assert.deepEqual(lines.slice(8, 11), ['Epoch 3/3', '', 'Epoch 00003: LearningRateScheduler setting learning rate to 0.0005.']);
+  const history = JSON.parse(await readFile(join(dir, 'augment-run', 'history.json'), 'utf8'));
+  assert.deepEqual(history.history.learning_rate, [0.001, 0.001, 0.0005].map(Math.fround));
+  // Augmented batches are other pixels: the first epoch's loss differs from a run without them.
+  await writeFile(join(dir, 'plain.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [...cells.slice(0, 2),
+    cell(['model.fit(x_train, y_train, batch_size=100, epochs=3)'])] }));
+  const p = await run('train', '--model', join(dir, 'plain.ipynb'), '--data', dir, '--save', join(dir, 'plain-run'));
+  assert.equal(p.code, 0, p.stderr);
+  const plain = JSON.parse(await readFile(join(dir, 'plain-run', 'history.json'), 'utf8'));
+  assert.notEqual(plain.history.loss[0], history.history.loss[0]);
+  assert.equal(plain.history.learning_rate, undefined);
+});

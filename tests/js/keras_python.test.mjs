@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseKerasPython, KerasSyntaxError } from '../../web/lib/keras_python.mjs';
 import { createModel } from '../../web/lib/convlab.mjs';
+import { scheduleFunction } from '../../web/lib/keras_schedule.mjs';
 import { py, SEED2_LAB, courseCompile, fitFor, parseError, assertError } from './keras_python_fixtures.mjs';
 
 // ---- the Python forms accepted ----
@@ -165,7 +166,9 @@ plt.plot(history['loss'][1:])`;
   const r = parseKerasPython(source);
   assert.deepEqual(r.config, { input_shape: [28, 28], layers: ['Flatten', { Dense: { units: 10, activation: 'softmax' } }] });
   assert.deepEqual(r.layerLines, [9, 10]);
-  assert.deepEqual(r.fit, fitFor(2));
+  const { schedule, ...fit } = r.fit; // the lambda schedule is read (keras_schedule.test.mjs)
+  assert.deepEqual(fit, fitFor(2));
+  assert.equal(scheduleFunction(schedule)(20, 0.5), 1e-3 * 10 ** (20 / 20));
   assert.equal(r.compile, null);
 });
 

@@ -53,3 +53,27 @@ test('fit and evaluate print the notebook\'s lines', async () => {
   assert.equal(h.store.get().log.live, null);
   assert.equal(h.store.get().rows[0].ending, 'threshold');
 });
+
+test("the code's augmentation and schedule go with the run; the scheduler's lines follow 'Epoch N/M'", async () => {
+  const h = harness();
+  const schedule = { name: 'f', params: ['epoch'], body: [], globals: {}, verbose: 1 };
+  const fit = { epochs: 2, batchSize: 64, validationSplit: 0, augment: { rotationRange: 15 }, schedule };
+  const controller = createController({ client: { request: (type, payload) => (type === 'build' ? Promise.resolve({ summary: 's', layers: [], params: 1 }) : new Promise((resolve) => h.pending.push({ type, payload, resolve }))) },
+    store: h.store, parse: () => ({ config: {}, layerLines: [], compile: null, fit, stop: null }), timers: { setTimeout: () => 0, clearTimeout() {} } });
+  controller.onEvent({ type: 'ready', dataset: 'fashion-mnist', trainCount: 600, testCount: 100 });
+  controller.edit('code');
+  await controller.build();
+  assert.deepEqual(h.store.get().augment, { rotationRange: 15 });
+  controller.setAugment({ rotationRange: 5, horizontalFlip: true }); // the panel's edit wins for the next run
+  controller.train();
+  await settle();
+  const run = h.pending.find((p) => p.type === 'train');
+  assert.deepEqual(run.payload.augment, { rotationRange: 5, horizontalFlip: true });
+  assert.equal(run.payload.schedule, schedule);
+  assert.equal(run.payload.settings.batchSize, 64);
+  const logs = { loss: 0.5, accuracy: 0.8 };
+  const note = ['', 'Epoch 00001: LearningRateScheduler setting learning rate to 0.001.'];
+  controller.onEvent({ type: 'progress', runId: run.payload.runId, points: [], notes: note, epoch: 0, epochs: 2, batch: 0, batches: 10, logs, elapsed: 1, imagesPerSecond: 1, etaSeconds: 1 });
+  controller.onEvent({ type: 'progress', runId: run.payload.runId, points: [], notes: [], epoch: 0, epochs: 2, batch: 1, batches: 10, logs, elapsed: 1, imagesPerSecond: 1, etaSeconds: 1 });
+  assert.deepEqual(h.store.get().log.lines, ['Epoch 1/2', ...note]);
+});

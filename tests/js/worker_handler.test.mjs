@@ -215,3 +215,27 @@ test('train with loss categorical_crossentropy fits one-hot rows made from the l
   const bad = await h.call('train', { runId: 2, settings: { epochs: 1 }, loss: 'mse' });
   assert.deepEqual(bad.error, { code: 'worker.loss', params: { loss: 'mse' } });
 });
+
+test("train runs the code's ImageDataGenerator and LearningRateScheduler: rates per the schedule, Keras's line in the log", async () => {
+  const { parseKerasPython } = await import('../../web/lib/keras_python.mjs');
+  const { fit } = parseKerasPython(`model = Sequential([Flatten(input_shape=(28, 28)), Dense(10, activation='softmax')])
+datagen = ImageDataGenerator(rotation_range=10, horizontal_flip=True)
+def lr_schedule(epoch):
+    return 0.01 if epoch < 1 else 0.01 * 0.5 ** epoch
+model.fit(datagen.flow(x, y, batch_size=64), epochs=3, callbacks=[LearningRateScheduler(lr_schedule, verbose=1)])`);
+  const h = harness();
+  await h.ok('build', { config: PRESETS.dnn, seed: 1 });
+  const settings = { epochs: fit.epochs, batchSize: fit.batchSize, samples: 320 };
+  const done = await h.ok('train', { runId: 1, settings, augment: fit.augment, schedule: fit.schedule });
+  // 0.01, then 0.01 * 0.5 and 0.01 * 0.25 (as the optimizer's float32 holds them).
+  assert.deepEqual(done.history.learning_rate, [0.01, 0.005, 0.0025].map(Math.fround));
+  assert.deepEqual(h.of('epoch').map((e) => e.logs.learning_rate), done.history.learning_rate);
+  const notes = h.of('progress').flatMap((p) => p.notes);
+  assert.deepEqual(notes, ['', 'Epoch 00001: LearningRateScheduler setting learning rate to 0.01.',
+    '', 'Epoch 00002: LearningRateScheduler setting learning rate to 0.005.', '', 'Epoch 00003: LearningRateScheduler setting learning rate to 0.0025.']);
+  // The same run without augmentation trains on other pixels: its first loss differs.
+  const plain = await h.ok('train', { runId: 2, settings, schedule: fit.schedule });
+  assert.notEqual(plain.history.loss[0], done.history.loss[0]);
+  const again = await h.ok('train', { runId: 3, settings, augment: fit.augment, schedule: fit.schedule });
+  assert.deepEqual(again.history.loss, done.history.loss); // seeded: the same augmentations
+});

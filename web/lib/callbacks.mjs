@@ -181,6 +181,17 @@ export function toCallbackList(callbacks = []) {
 
 // ---------------------------------------------------------------------------------------------
 
+// A float as Python's str() writes it: the shortest digits that round-trip (as JS), but '1.0'
+// for whole numbers and an exponent below 1e-4 or from 1e16 on ('1e-05', '1.5e+16').
+export function pythonFloat(x) {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  const [mantissa, exp] = x.toExponential().split('e');
+  const e = Number(exp);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  const fixed = x.toFixed(Math.max(0, mantissa.replace(/^-?\d\.?/, '').length - e));
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
 // 0.995 -> '99.5', 0.99 -> '99': the percentage as a person writes it, without float noise
 // (0.995 * 100 is 99.49999999999999).
 function percent(x) {
@@ -290,13 +301,16 @@ export class EarlyStopping extends Callback {
 }
 
 // keras.callbacks.LearningRateScheduler: schedule(epoch, lr) -> new lr, applied before each epoch.
+// verbose 1: .message holds the line tf.keras 2.x prints then (the caller prints it).
 export class LearningRateScheduler extends Callback {
-  constructor(schedule) {
+  constructor(schedule, verbose = 0) {
     super();
     if (typeof schedule !== 'function') {
       throw new Error(`LearningRateScheduler: schedule must be a function (epoch, lr) => newLr, got ${describeValue(schedule)}`);
     }
     this.schedule = schedule;
+    this.verbose = verbose;
+    this.message = null;
   }
 
   async onEpochBegin(epoch) {
@@ -305,6 +319,7 @@ export class LearningRateScheduler extends Callback {
       throw new Error(`LearningRateScheduler: schedule returned ${describeValue(lr)} for epoch ${epoch} (it must return a finite number > 0)`);
     }
     this.model.optimizer.learningRate = lr;
+    if (this.verbose > 0) this.message = `\nEpoch ${String(epoch + 1).padStart(5, '0')}: LearningRateScheduler setting learning rate to ${pythonFloat(lr)}.`;
   }
 
   onEpochEnd(epoch, logs) {

@@ -9,12 +9,12 @@
 // (no eval, no DOM: it runs under a strict CSP and in Node). Only four kinds of statement
 // matter — `m = ...Sequential(...)`, `m.add(...)`, `m.compile(...)`, `m.fit(...)` — plus imports
 // (for their aliases); every other statement is tokenized (so broken Python is still reported
-// where Python would report it) and skipped. Values must be literals: Python is not run, so a
-// variable such as Dense(n_units) is refused by name.
+// where Python would report it) and skipped, save what fit's extras need (keras_python_fit.mjs).
+// Values must be literals: Python is not run, so a variable such as Dense(n_units) is refused.
 import {
   KerasSyntaxError, fail, short, describe, bindArgs, newModel, addLayer, modelResult, convertSequential, convertCompile,
-  convertFit,
 } from './keras_python_layers.mjs';
+import { convertTraining } from './keras_python_fit.mjs';
 
 export { KerasSyntaxError };
 
@@ -148,10 +148,10 @@ function foldNumbers(operands, ops) {
 }
 
 const BINARY = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<<', '>>', '&', '|', '^', '==', '!=', '<', '>', '<=', '>=']);
-const METHODS = new Set(['add', 'compile', 'fit']);
+const METHODS = new Set(['add', 'compile', 'fit', 'fit_generator']);
+const REMEMBERED = new Set(['ImageDataGenerator', 'LearningRateScheduler', 'flow']); // `x = X(...)`s fit() may name
 const tokenError = (t) => new KerasSyntaxError(t.error, t.line, t.col);
 const describeToken = (t) => (t.type === 'eof' ? 'the end of the code' : t.type === 'newline' ? 'the end of the line' : `'${short(t.text, 20)}'`);
-
 const MAX_NESTING = 200;
 
 class Parser {
@@ -160,7 +160,9 @@ class Parser {
     this.tokens = tokenize(this.src);
     this.pos = 0;
     this.last = null; // the last token consumed
-    this.ctx = { aliases: new Map() }; // import aliases: 'tf' → 'tensorflow', 'Dense' → 'keras.layers.Dense'
+    // aliases: 'tf' → 'tensorflow', 'Dense' → 'keras.layers.Dense'; for fit's extras, values: `name = X(...)`
+    // calls, functions: def/lambda token indices, numbers: top-level `name = number`.
+    this.ctx = { aliases: new Map(), values: new Map(), functions: new Map(), numbers: new Map(), tokens: this.tokens };
     this.models = new Map(); // variable name → model under construction
     this.current = null; // the model created last: the one returned
     this.depth = 0; // expression nesting, bounded so that deep brackets cannot overflow the JS stack
@@ -184,8 +186,7 @@ class Parser {
     return { kind, line: from.line, col: from.col, start: from.start, text, ...props };
   }
   unsupported(what, from) { return this.node('unsupported', from, { what }); }
-  // Consumes everything up to and including the bracket that closes `open`.
-  skipPast(open) {
+  skipPast(open) { // up to and including the bracket that closes `open`
     while (this.next().type !== 'eof') if (this.pos - 1 === open.match) return;
     fail(open, `'${open.value}' was never closed`);
   }
@@ -206,18 +207,23 @@ class Parser {
     let p = this.pos, target = null;
     if (this.tok.type === 'name' && this.at('=', 1)) target = this.tok.value, p += 2;
     else if (this.atWord('return')) target = 'model', p += 1;
+    const rhs = this.tokens[p], { functions, numbers } = this.ctx;
+    if (this.atWord('def') && rhs.type === 'name' && this.tokens[p + 1].type === 'name') functions.set(this.tokens[p + 1].value, p);
+    if (target && rhs.value === 'lambda' && rhs.type === 'name') functions.set(target, p);
+    if (target && rhs.type === 'number' && ['newline', 'eof'].includes(this.tokens[p + 1].type)) numbers.set(target, rhs.value);
     const chain = [];
     for (let q = p; this.tokens[q].type === 'name'; q += 2) {
       chain.push(this.tokens[q].value);
       if (this.tokens[q + 1].value === '(') {
         const isModel = chain.length === 2 && METHODS.has(chain[1]) && (this.models.has(chain[0]) || chain[0] === 'model');
-        const kind = chain.at(-1) === 'Sequential' && target ? 'Sequential' : isModel ? chain[1] : null;
+        const kind = chain.at(-1) === 'Sequential' && target ? 'Sequential' : isModel ? chain[1]
+          : target && REMEMBERED.has(chain.at(-1)) && (chain.at(-1) !== 'flow' || chain.length === 2) ? 'remember' : null;
         if (!kind) break;
         this.pos = p;
         const from = this.tok;
         while (this.pos <= q) this.next();
         const call = this.parseCall(this.node('name', from, { parts: chain }));
-        this[kind](call, kind === 'Sequential' ? target : chain[0]);
+        this[kind](call, kind === 'Sequential' || kind === 'remember' ? target : chain[0]);
         return this.endStatement(call);
       }
       if (this.tokens[q + 1].value !== '.') break;
@@ -272,7 +278,9 @@ class Parser {
     addLayer(this.models.get(name), layer.value, this.ctx);
   }
   compile(call, name) { if (this.models.has(name)) this.models.get(name).compile = convertCompile(call, this.ctx); }
-  fit(call, name) { if (this.models.has(name)) this.models.get(name).fit = convertFit(call, this.ctx); }
+  fit(call, name, method = 'fit') { if (this.models.has(name)) this.models.get(name).fit = convertTraining(call, this.ctx, method); }
+  fit_generator(call, name) { this.fit(call, name, 'fit_generator'); } // Keras 2.0-2.3
+  remember(call, name) { this.ctx.values.set(name, call); } // for keras_python_fit.mjs
 
   // -- expressions --
   // Nesting is bounded like CPython's parser ("too many nested parentheses" past 200 levels):
@@ -290,11 +298,12 @@ class Parser {
   }
   parseExprInner() {
     const from = this.tok;
-    if (this.atWord('lambda')) {
+    if (this.atWord('lambda')) { // kept as its token index: keras_schedule.mjs reads it if it is a schedule
+      const index = this.pos;
       while (!this.at(':') && !this.atStatementEnd()) this.next();
       this.next();
       this.parseExpr();
-      return this.unsupported('a lambda', from);
+      return { ...this.unsupported('a lambda', from), index };
     }
     let node = this.parseUnary(), what = null;
     const operands = [node], ops = [];

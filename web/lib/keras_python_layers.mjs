@@ -76,7 +76,7 @@ const SEQUENTIAL = { positional: ['layers', 'name'], keywords: ['trainable'] };
 const COMPILE = { positional: ['optimizer', 'loss', 'metrics', 'loss_weights', 'weighted_metrics', 'run_eagerly',
   'steps_per_execution', 'jit_compile', 'pss_evaluation_shards'],
 keywords: ['sample_weight_mode', 'target_tensors', 'distribute', 'auto_scale_loss'] };
-const FIT = { positional: ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split',
+export const FIT = { positional: ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split',
   'validation_data', 'shuffle', 'class_weight', 'sample_weight', 'initial_epoch', 'steps_per_epoch', 'validation_steps',
   'validation_batch_size', 'validation_freq', 'max_queue_size', 'workers', 'use_multiprocessing'] };
 const OPTIMIZERS = {

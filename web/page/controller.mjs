@@ -29,6 +29,7 @@ export function initialState(settings) {
     data: null, code: '', parsed: null, editorError: null, model: null, settings,
     run: null, lastRun: null, rows: [], evaluation: null, trainError: null, notice: null,
     log: { lines: [], live: null },
+    augment: null,  // the ImageDataGenerator options the next run augments with (null: none)
     fitProblem: null, datasetLoading: false, datasetError: null, datasetKept: null,
   };
 }
@@ -107,8 +108,9 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     return false;
   }
 
-  // model.compile(...) and model.fit(...) in the pasted code fill the Training settings, and a
-  // pasted stop callback sets the threshold (its printed message goes with it).
+  // model.compile(...) and model.fit(...) in the pasted code fill the Training settings (and its
+  // datagen.flow(...) the augmentation), and a pasted stop callback sets the threshold (its
+  // printed message goes with it).
   function applyScript({ compile, fit, stop }) {
     const next = { ...get().settings };
     const optimizer = compile?.optimizer;
@@ -120,7 +122,7 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     if (fit?.batchSize) next.batchSize = fit.batchSize;
     if (fit) next.validationSplit = fit.validationSplit ?? 0;
     if (stop && stop.monitor.includes('acc') && stop.mode === 'max') next.threshold = stop.threshold;
-    set({ settings: next });
+    set({ settings: next, augment: fit?.augment ?? null });
   }
 
   function installModel(model, { parsed, code }) {
@@ -223,7 +225,8 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     move('trainStart');
     let result;
     try {
-      result = await client.request('train', { runId: run.id, fresh, settings, stop, loss: lossOf(s.parsed) });
+      const training = { augment: s.augment, schedule: s.parsed?.fit?.schedule ?? null };
+      result = await client.request('train', { runId: run.id, fresh, settings, stop, loss: lossOf(s.parsed), ...training });
     } catch (e) {
       result = { ending: 'failed', error: asError(e) };
     }
@@ -295,7 +298,7 @@ export function createController({ client, store, parse, rowsStore, datasetStore
         set((s) => ({
           run: { ...run, progress: m, points },
           log: {
-            lines: first ? [...s.log.lines, `Epoch ${m.epoch + 1}/${m.epochs}`] : s.log.lines,
+            lines: first ? [...s.log.lines, `Epoch ${m.epoch + 1}/${m.epochs}`, ...(m.notes ?? [])] : [...s.log.lines, ...(m.notes ?? [])],
             live: progressLine(m.batch + 1, m.batches, m.elapsed, { loss: m.logs.loss, accuracy: m.logs.accuracy }),
           },
         }));
@@ -385,6 +388,7 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     edit, build, train, stop, pause, resume, step, reset, evaluate, importModel, restoreRows, clearRows, workerFailed,
     chooseDataset, restoreDataset,
     setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+    setAugment: (augment) => set({ augment }),
     onEvent: (m) => events[m.type]?.(m),
     request: (type, payload, transfer) => client.request(type, payload, transfer),
     get running() { return runPromise; },

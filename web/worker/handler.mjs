@@ -1,7 +1,9 @@
 // The Worker's logic, apart from the Worker itself so Node can test it with the real engine:
 // one model, one run at a time, and exactly one reply for every command (protocol.mjs). A
 // failed command replies {error: {code, params}} and leaves the model and data as they were.
-import { StopAtThreshold } from '../lib/callbacks.mjs';
+import { StopAtThreshold, LearningRateScheduler } from '../lib/callbacks.mjs';
+import { ImageDataGenerator } from '../lib/augment.mjs';
+import { scheduleFunction } from '../lib/keras_schedule_eval.mjs';
 import { trainSettings, errorPayload, CodedError } from './protocol.mjs';
 import { toTfjsArtifacts, modelFromTfjs } from '../lib/tfjs_format.mjs';
 import { toCategorical } from '../lib/datasets.mjs';
@@ -125,8 +127,10 @@ export function createHandler({ post, loadData, createModel }) {
     return { ...r, seconds: (performance.now() - started) / 1000, steps: Math.ceil(data.test.count / EVALUATE_BATCH) };
   }
 
-  // loss: the pasted compile()'s (targetsFor says what it trains on).
-  async function train({ runId, fresh = true, settings = {}, stop = null, loss = SPARSE }) {
+  // loss: the pasted compile()'s (targetsFor says what it trains on). augment: the code's
+  // ImageDataGenerator options (augment.mjs; seeded by flow(seed=...) or the run's seed);
+  // schedule: its LearningRateScheduler function (keras_schedule.mjs's plain data).
+  async function train({ runId, fresh = true, settings = {}, stop = null, loss = SPARSE, augment = null, schedule = null }) {
     requireModel();
     requireIdle();
     const s = trainSettings(settings);
@@ -140,6 +144,9 @@ export function createHandler({ post, loadData, createModel }) {
     const n = Math.floor(t.count * (1 - s.validationSplit));
     const batches = Math.ceil(n / s.batchSize);
     const stopper = stopCallback(s, stop);
+    const generator = augment ? new ImageDataGenerator({ seed: s.seed, ...augment }) : null;
+    const scheduler = schedule ? new LearningRateScheduler(scheduleFunction(schedule), schedule.verbose) : null;
+    let notes = [];  // lines printed at an epoch's start (the scheduler's), sent with its first progress
     let points = [], lastPost = 0, prevSum = 0, prevAccSum = 0, prevSeen = 0, epoch = 0, batch = -1;
     // Run time without pauses: the ETA and the log's seconds are about work, not waiting.
     let epochWork = 0, totalWork = 0, workSince = 0, waiting = false;
@@ -153,10 +160,11 @@ export function createHandler({ post, loadData, createModel }) {
       const done = epoch * batches + b + 1;
       const rate = prevSeen / Math.max(elapsed, 1e-6);
       post({
-        type: 'progress', runId, points, epoch, epochs: s.epochs, batch: b, batches, logs, elapsed,
+        type: 'progress', runId, points, notes, epoch, epochs: s.epochs, batch: b, batches, logs, elapsed,
         imagesPerSecond: rate, etaSeconds: ((s.epochs * batches - done) * s.batchSize) / Math.max(rate, 1e-6),
       });
       points = [];
+      notes = [];
       lastPost = performance.now();
     };
 
@@ -204,6 +212,8 @@ export function createHandler({ post, loadData, createModel }) {
       },
     }];
     if (stopper) callbacks.push(stopper);
+    // Keras's ProgbarLogger prints "Epoch 1/5" first, then the scheduler its line.
+    if (scheduler) callbacks.unshift(scheduler, { onEpochBegin() { if (scheduler.message) notes.push(...scheduler.message.split('\n')); } });
 
     run = { runId, state: 'training' };
     post({ type: 'state', runId, state: 'training' });
@@ -211,7 +221,7 @@ export function createHandler({ post, loadData, createModel }) {
     try {
       const labels = targetsFor(loss, t.labels, model.outputSize);
       history = await model.fit(t.images, labels, {
-        epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks, yieldMs: YIELD_MS,
+        epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, callbacks, yieldMs: YIELD_MS, augment: generator,
       });
     } finally {
       stopped = Boolean(run.stopped);

@@ -9,11 +9,14 @@
 // Page -> Worker (commands; result in brackets)
 //   build   {config, seed}               build a model (Keras JSON or terse config); a failure
 //                                        leaves the current model in place          [model]
-//   train   {runId, fresh, settings, stop?}  fit on the training data, then evaluate on the test
+//   train   {runId, fresh, settings, stop?, augment?, schedule?}  fit on the training data, then evaluate on the test
 //                                        set. fresh: start from newly initialised weights (the
 //                                        seed of settings), else continue from the current ones.
 //                                        stop: {monitor, threshold, mode, message} (a pasted
-//                                        callback). Replies when the run has ended   [runResult]
+//                                        callback). augment: ImageDataGenerator options
+//                                        (augment.mjs); schedule: a LearningRateScheduler's
+//                                        function (keras_schedule.mjs). Replies when the run
+//                                        has ended                                   [runResult]
 //   pause | resume | step | stop         step = one batch while paused; stop = after this batch
 //   reset                                back to freshly initialised weights (same seed) [model]
 //   import  {modelJson, weightData, seed} a saved model (TF.js layers format); a failure leaves
@@ -36,8 +39,9 @@
 //   ready    {dataset, trainCount, testCount, testLabels, testImages, imageShape, classes}
 //            + {threads, isolated, reason} when the engine says (web/lib/threads.mjs)
 //   state    {runId, state: 'training' | 'paused' | 'stopping'}
-//   progress {runId, points: [{step, loss, accuracy}], epoch, epochs, batch, batches, logs,
-//             elapsed, imagesPerSecond, etaSeconds}   elapsed and ETA exclude paused time
+//   progress {runId, points: [{step, loss, accuracy}], notes, epoch, epochs, batch, batches, logs,
+//             elapsed, imagesPerSecond, etaSeconds}   elapsed and ETA exclude paused time;
+//             notes: log lines printed at the epoch's start (the scheduler's, when verbose)
 //   epoch    {runId, epoch, epochs, batches, logs, seconds}
 //   pong     {seq}
 //   failed   {error}                      the data could not be loaded (the page says so)
