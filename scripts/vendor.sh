@@ -15,3 +15,11 @@ cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE
 # fflate (zip for .npz files and image-folder zips): its browser ES module, as-is.
 cp node_modules/fflate/esm/browser.js web/vendor/fflate.mjs
 cp node_modules/fflate/LICENSE web/vendor/fflate.LICENSE
+# CodeMirror 6 (the code editor): bundled and minified by esbuild from scripts/codemirror_entry.mjs
+# into one ES module, rebuilt only when the entry or the locked versions changed.
+out=web/vendor/codemirror.mjs
+if [ ! -f "$out" ] || [ scripts/codemirror_entry.mjs -nt "$out" ] || [ package-lock.json -nt "$out" ]; then
+  node_modules/.bin/esbuild scripts/codemirror_entry.mjs --bundle --format=esm --minify --legal-comments=none \
+    --log-level=warning --outfile="$out"
+fi
+cat node_modules/@codemirror/view/LICENSE > web/vendor/codemirror.LICENSE
