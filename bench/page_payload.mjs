@@ -3,13 +3,18 @@
 // one-thread engine: what a plain static host serves) and every JavaScript and wasm response up
 // to "Ready" is counted at gzip -9, the page's and its Worker's alike, by group. CSS, HTML and
 // the dataset are listed apart (the budget is about code).
-//   node bench/page_payload.mjs [--lang en] [--json]
+// --dist measures dist/ (npm run build: the page's modules minified), as a teacher hosts it.
+//   node bench/page_payload.mjs [--lang en] [--dist] [--json]
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../scripts/serve.mjs';
 import { launchBrowser } from '../tests/e2e/browser.mjs';
+import { buildDist } from '../scripts/dist.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const { values } = parseArgs({ options: { lang: { type: 'string', default: 'en' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { lang: { type: 'string', default: 'en' }, dist: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const BUDGET_KB = 400;
 
 const groupOf = (path) => {
@@ -23,7 +28,8 @@ const groupOf = (path) => {
 };
 const isCode = (group) => !/not code/.test(group);
 
-const server = await startServer({ port: 0 });
+const dist = values.dist ? await buildDist({ out: join(await mkdtemp(join(tmpdir(), 'convlab-payload-')), 'dist') }) : null;
+const server = await startServer(dist ? { port: 0, mounts: { '/': dist } } : { port: 0 });
 const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchBrowser({ serviceWorkers: 'block' });
 const files = new Map();
@@ -39,6 +45,7 @@ await page.waitForFunction(() => window.convlab?.state === 'ready', null, { time
 await page.waitForTimeout(500); // responses still being read
 await browser.close();
 server.close();
+if (dist) await rm(join(dist, '..'), { recursive: true, force: true });
 
 const groups = new Map();
 for (const [path, f] of files) {
@@ -50,7 +57,7 @@ const code = [...groups].filter(([g]) => isCode(g)).reduce((s, [, g]) => s + g.g
 if (values.json) {
   console.log(JSON.stringify({ lang: values.lang, codeGzipBytes: code, groups: Object.fromEntries(groups), files: Object.fromEntries(files) }, null, 1));
 } else {
-  console.log(`page payload until Ready (?lang=${values.lang}), gzip -9 per file:`);
+  console.log(`page payload until Ready (${dist ? 'dist/' : 'web/'}, ?lang=${values.lang}), gzip -9 per file:`);
   for (const [name, g] of [...groups].sort((a, b) => b[1].gzip - a[1].gzip)) {
     console.log(`  ${name.padEnd(32)} ${String(g.files).padStart(3)} files  ${kb(g.bytes).padStart(8)} KB  ${kb(g.gzip).padStart(7)} KB gz`);
   }
