@@ -2,9 +2,12 @@
 // Pages, an LMS file area, a USB stick behind `python3 -m http.server`). Pages, module Worker,
 // wasm, vendored uPlot, the embed and its examples, and Fashion-MNIST's .gz files under
 // data/fashion-mnist/ — every URL in them is relative, so the folder works at any path, and it
-// needs no special headers (the single-thread build; see web/lib/engine.mjs).
+// needs no special headers (the single-thread build; see web/lib/engine.mjs). The page's own
+// modules are minified one by one (esbuild, no bundling: the same module graph and file names,
+// without the comments and spaces that are half their size): the payload students download.
 //   node scripts/dist.mjs [--out dist] [--data /usr/share/datasets/fashion-mnist]
-import { cp, mkdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,9 +21,21 @@ export async function buildDist({ out = join(ROOT, 'dist'), data = '/usr/share/d
   }
   await rm(out, { recursive: true, force: true });
   await cp(join(ROOT, 'web'), out, { recursive: true });
+  await minifyModules(out);
   await mkdir(join(out, 'data', 'fashion-mnist'), { recursive: true });
   for (const f of DATA_FILES) await cp(join(data, f), join(out, 'data', 'fashion-mnist', f));
   return out;
+}
+
+// Every .mjs except the already minified ones (vendored code, Emscripten's glue), in place.
+async function minifyModules(out) {
+  const entries = await readdir(out, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.mjs')).map((e) => join(e.parentPath ?? e.path, e.name))
+    .filter((f) => !/[\\/](vendor|wasm)[\\/]/.test(f.slice(out.length)));
+  await build({
+    entryPoints: files, outdir: out, outbase: out, allowOverwrite: true, bundle: false, format: 'esm',
+    target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning', outExtension: { '.js': '.mjs' },
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -10,8 +10,20 @@ if [ ! -f "$src/uPlot.esm.js" ]; then
   exit 1
 fi
 mkdir -p web/vendor
-cp "$src/uPlot.esm.js" "$src/uPlot.min.css" web/vendor/
+# Minified by esbuild on the way (the same code, no comments or spaces: 41 -> 23 KB gzipped for
+# uPlot, 22 -> 12 for fflate); not patched.
+minify() { node_modules/.bin/esbuild "$1" --minify --legal-comments=none --log-level=warning --outfile="$2"; }
+minify "$src/uPlot.esm.js" web/vendor/uPlot.esm.js
+cp "$src/uPlot.min.css" web/vendor/
 cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE
-# fflate (zip for .npz files and image-folder zips): its browser ES module, as-is.
-cp node_modules/fflate/esm/browser.js web/vendor/fflate.mjs
+# fflate (zip for .npz files and image-folder zips): its browser ES module.
+minify node_modules/fflate/esm/browser.js web/vendor/fflate.mjs
 cp node_modules/fflate/LICENSE web/vendor/fflate.LICENSE
+# CodeMirror 6 (the code editor): bundled and minified by esbuild from scripts/codemirror_entry.mjs
+# into one ES module, rebuilt only when the entry or the locked versions changed.
+out=web/vendor/codemirror.mjs
+if [ ! -f "$out" ] || [ scripts/codemirror_entry.mjs -nt "$out" ] || [ package-lock.json -nt "$out" ]; then
+  node_modules/.bin/esbuild scripts/codemirror_entry.mjs --bundle --format=esm --minify --legal-comments=none \
+    --log-level=warning --outfile="$out"
+fi
+cat node_modules/@codemirror/view/LICENSE > web/vendor/codemirror.LICENSE

@@ -9,7 +9,7 @@ import { parseCode } from './page/parse_code.mjs';
 import { presetCode } from './page/presets_code.mjs';
 import { openExperimentsStore, memoryExperimentsStore } from './page/experiments_store.mjs';
 import { DEFAULTS } from './lib/settings.mjs';
-import { t, localize, setLanguage } from './lib/i18n.mjs';
+import { t, localize, setLanguage, loadLanguage } from './lib/i18n.mjs';
 import { pageLanguage, applyTheme, mountPrefsPanel } from './ui/prefs_panel.mjs';
 import { PRESETS } from './lib/presets.mjs';
 import { configFromHash } from './embed/config.mjs';
@@ -47,7 +47,7 @@ if (await startServiceWorker({ win: window, url: new URL('./sw.js', import.meta.
 const embed = configFromHash(location.hash);
 const { model: initialModel, images, filter, hide, show, autostart, compact, lang, threads, ...settings } = embed.config;
 
-setLanguage(pageLanguage(window, lang));
+setLanguage(await loadLanguage(pageLanguage(window, lang)));
 applyTheme(document);
 localize(document);
 mountPrefsPanel(document);

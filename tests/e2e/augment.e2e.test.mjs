@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { pasteCode } from './editor_input.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
@@ -57,7 +58,7 @@ const scheduleRows = () => page.$$eval('#schedule-table tbody tr', (rows) => row
 
 test('pasted datagen + schedule: the options in the form, a grid of distinct samples, the rate per epoch', async () => {
   assert.equal(await page.evaluate(() => document.getElementById('augment-box').open), false, 'closed while the code has neither');
-  await page.fill('#editor', CODE);
+  await pasteCode(page, CODE);
   await page.waitForFunction(() => /Total params: 15,770/.test(document.getElementById('summary').textContent), null, { timeout: 60_000 });
   await page.waitForFunction(() => document.getElementById('augment-box').open && document.querySelectorAll('#augment-preview canvas').length === 9);
   assert.deepEqual(await Promise.all(['#aug-rotation', '#aug-width-shift', '#aug-height-shift', '#aug-zoom'].map((id) => page.inputValue(id))), ['15', '0.1', '0.1', '0.1']);

@@ -3,7 +3,8 @@
 // under the strict CSP on a cross-origin isolated server: the page loads, one epoch on 3,000
 // images trains, the curves and the 3x4 feature-map grid are drawn (pixels, not just elements),
 // evaluation reports a test accuracy, and after the server is gone the page reloads from its
-// service worker and trains again. The losses must equal Chromium's bit for bit (the engine is
+// service worker and trains again. The code editor (CodeMirror) is drawn with its styles, line
+// numbers and highlighting. The losses must equal Chromium's bit for bit (the engine is
 // the same wasm whatever the browser and its thread count).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +68,21 @@ function drawnPixels() {
   };
 }
 
+// The code editor as drawn: CodeMirror's base theme (its style-mod sheets, which the strict CSP
+// allows only as constructable stylesheets, adopted by the editor's shadow root) lays out the scroller and gutters as flex boxes;
+// line numbers and Python highlighting are there.
+function editorLooks() {
+  const root = document.getElementById('editor').shadowRoot;
+  const style = (sel) => getComputedStyle(root.querySelector(sel));
+  return {
+    layout: { scroller: style('.cm-scroller').display, gutters: style('.cm-gutters').display },
+    lines: root.querySelectorAll('.cm-lineNumbers .cm-gutterElement').length,
+    tokens: root.querySelectorAll('[class^="tok-"]').length,
+    string: style('.tok-string').color,
+    plain: style('.cm-content').color,
+  };
+}
+
 function cachedForOffline() {
   return Promise.all(['data/fashion-mnist/train-images-idx3-ubyte.gz', 'wasm/convlab.wasm', 'index.html']
     .map((f) => caches.match(new URL(f, location.href).href))).then((hits) => hits.every(Boolean));
@@ -79,6 +95,11 @@ async function scenario(open) {
   try {
     await b.goto(`${base}?lang=en`);
     const status = await ready(b);
+    const editor = await b.evaluate(editorLooks);
+    assert.deepEqual(editor.layout, { scroller: 'flex', gutters: 'flex' }, `${b.name}: CodeMirror's own styles are in effect`);
+    assert.ok(editor.lines >= 8, `${b.name}: line numbers (${editor.lines})`);
+    assert.ok(editor.tokens >= 10, `${b.name}: highlighted tokens (${editor.tokens})`);
+    assert.notEqual(editor.string, editor.plain, `${b.name}: strings have their own colour`);
     const run = await train(b, { samples: 3000, epochs: 1 });
     assert.equal(run.ending, 'finished', `${b.name}: ${run.ending}`);
     assert.ok(run.losses.length >= 90, `${b.name}: ${run.losses.length} losses`);

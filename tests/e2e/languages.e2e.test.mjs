@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { pasteCode } from './editor_input.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -171,7 +172,7 @@ for (const { lang, train, word, error, status } of LANGUAGES) {
 
     // The engine's error, framed in the page's language and pointing at the line.
     // The sentence around it is translated; the engine's own {detail} stays as the engine wrote it.
-    await page.fill('#editor', TOO_BIG_KERNEL);
+    await pasteCode(page, TOO_BIG_KERNEL);
     await page.waitForFunction(() => document.getElementById('model-error').textContent !== '', null, { timeout: 30_000 });
     const message = await page.textContent('#model-error');
     assert.match(message, error);

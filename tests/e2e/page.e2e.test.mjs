@@ -10,6 +10,7 @@ import { loadFashionMnist } from '../../web/lib/datasets.mjs';
 import { parseKerasPython } from '../../web/lib/keras_python.mjs';
 import { presetCode } from '../../web/page/presets_code.mjs';
 import { createHandler } from '../../web/worker/handler.mjs';
+import { pasteCode, editorCode } from './editor_input.mjs';
 
 // Screenshots of each run are kept as test artifacts (git-ignored build output).
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
@@ -148,7 +149,7 @@ test('evaluation shows test accuracy, a confusion matrix and misclassified image
 });
 
 test('a pasted Keras snippet with a typo shows the error on its line', async () => {
-  await page.fill('#editor', `model = tf.keras.models.Sequential([
+  await pasteCode(page, `model = tf.keras.models.Sequential([
     tf.keras.layers.Conv2D(32, (3,3), activation='relu', input_shape=(28, 28, 1)),
     tf.keras.layers.MaxPooling2D(2, 2),
     tf.keras.layers.Dense(128, activatoin='relu'),
@@ -182,7 +183,7 @@ test('a notebook file dropped on the Model panel or opened builds; an error name
   await page.dispatchEvent('#editor', 'drop', { dataTransfer: transfer });
   await page.waitForFunction(() => /cell 3/.test(document.getElementById('model-error').textContent));
   assert.match(await page.textContent('#model-error'), /^cell 3, line 3: Dense: unknown argument 'activatoin'/);
-  assert.match(await page.inputValue('#editor'), /^# cell 2\n\nimport tensorflow as tf\n/, 'the magic line is blanked, the cells are marked');
+  assert.match(await editorCode(page), /^# cell 2\n\nimport tensorflow as tf\n/, 'the magic line is blanked, the cells are marked');
 
   await page.setInputFiles('#model-file', { name: 'lab.ipynb', mimeType: 'application/json', buffer: Buffer.from(notebook(LAB_CELLS)) });
   await page.waitForFunction(() => /Total params: 101,770/.test(document.getElementById('summary').textContent) && !document.getElementById('model-error').textContent);

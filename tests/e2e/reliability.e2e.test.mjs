@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { pasteCode, editorCode } from './editor_input.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 let server, browser, page;
@@ -86,8 +87,8 @@ test('a worker that dies mid-training: the page says so, keeps its model and res
 
 test('a model that fails to build leaves the model in use in place', async () => {
   const summary = await page.textContent('#summary');
-  const source = await page.inputValue('#editor');
-  await page.fill('#editor', `model = tf.keras.models.Sequential([
+  const source = await editorCode(page);
+  await pasteCode(page, `model = tf.keras.models.Sequential([
   tf.keras.layers.Flatten(input_shape=(28, 28, 1)),
   tf.keras.layers.Dense(16777216, activation='relu'),
   tf.keras.layers.Dense(10, activation='softmax')
@@ -96,7 +97,7 @@ test('a model that fails to build leaves the model in use in place', async () =>
   assert.match(await page.textContent('#model-error'), /model: needs (about|at least) \d+ MB of memory for weights and activations at batch 32, more than the 1024 MB limit/);
   // The summary of the model in use stays, under a line saying the code above is not it.
   assert.equal(await page.textContent('#summary'), `# The code above does not build; this is the last model that did:\n${summary}`);
-  await page.fill('#editor', source);  // back to the lab model, which still trains
+  await pasteCode(page, source);  // back to the lab model, which still trains
   await page.waitForFunction(() => document.getElementById('model-error').textContent === '');
   await idle();
   await trainAndWait({ samples: 320, epochs: 1 });
@@ -105,8 +106,9 @@ test('a model that fails to build leaves the model in use in place', async () =>
 
 test('a worker that dies without an error event: the heartbeat notices, the page recovers and trains again', async () => {
   await idle();
-  // A short watch for the test (the page's default waits 20 s for an answer).
-  await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 200, timeoutMs: 1500 }));
+  // A short watch for the test (the page's default waits 20 s for an answer); 3 s, since on a
+  // busy 2-core machine a worker training on 2 threads has answered a ping 1.5 s late.
+  await page.evaluate(() => Object.assign(window.convlab.heartbeat, { intervalMs: 200, timeoutMs: 3000 }));
   await trainAndWait({ samples: 320, epochs: 1 });  // answered pings: no false alarm
   assert.doesNotMatch(await page.textContent('#status'), /failed/);
   const { runsBefore, rowsBefore } = await startLongRun();
@@ -128,7 +130,7 @@ test('50 train/stop/reset cycles keep the wasm heap and the JS heap bounded', as
   const CYCLES = 50;
   // The course's first network: each stop ends with a test-set evaluation (10,000 images), which
   // a dense model does in a fraction of the lab CNN's time.
-  await page.fill('#editor', `model = tf.keras.models.Sequential([
+  await pasteCode(page, `model = tf.keras.models.Sequential([
   tf.keras.layers.Flatten(input_shape=(28, 28, 1)),
   tf.keras.layers.Dense(128, activation='relu'),
   tf.keras.layers.Dense(10, activation='softmax')

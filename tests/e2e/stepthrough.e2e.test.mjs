@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { pasteCode } from './editor_input.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -39,7 +40,7 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.convlab?.state === 'ready' && window.convlab.model, null, { timeout: 120_000 });
-  await page.fill('#editor', CODE);
+  await pasteCode(page, CODE);
   await page.waitForFunction(() => window.convlab.model?.layers.length === 6 && window.convlab.state === 'ready', null, { timeout: 60_000 });
   // Two short epochs: biases move away from 0, and the kernels get two snapshots.
   await page.getByLabel('Training images', { exact: true }).fill('640');

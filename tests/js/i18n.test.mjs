@@ -1,11 +1,11 @@
 // The message catalog: every key the page uses exists, placeholders are filled, and no UI
 // module sets visible text that does not come from the catalog.
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import en from '../../web/i18n/en.mjs';
-import { t, catalogKeys, formatNumber } from '../../web/lib/i18n.mjs';
+import { t, catalogKeys, formatNumber, loadLanguage } from '../../web/lib/i18n.mjs';
 import { SETTINGS } from '../../web/lib/settings.mjs';
 import { COLUMNS } from '../../web/ui/experiments.mjs';
 import { STATES } from '../../web/page/lifecycle.mjs';
@@ -14,6 +14,9 @@ const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 const read = (path) => readFileSync(WEB + path, 'utf8');
 const modules = (dir) => readdirSync(WEB + dir).filter((f) => f.endsWith('.mjs')).map((f) => `${dir}/${f}`);
 const PAGE_CODE = [...modules('ui'), ...modules('page'), 'app.mjs'];
+
+// Korean and Japanese load on demand, as the page loads them (app.mjs).
+before(() => Promise.all([loadLanguage('ko'), loadLanguage('ja')]));
 
 test('every data-i18n key of the page exists in the catalog', () => {
   const html = read('index.html');
@@ -68,6 +71,7 @@ test('placeholders are filled, numbers through Intl, and a missing key is visibl
     assert.doesNotMatch(t(key, params), /\{\w+\}/, `${key} keeps a placeholder`);
   }
   assert.deepEqual(catalogKeys('en'), Object.keys(en));
+  for (const code of ['ko', 'ja']) assert.deepEqual(catalogKeys(code).sort(), Object.keys(en).sort(), `${code} after loadLanguage`);
 });
 
 // Visible text set from a string literal (not from t()) in a UI module: textContent, a title or

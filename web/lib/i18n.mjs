@@ -8,11 +8,20 @@
 //
 // Keras's own texts (model.summary(), the progress log, layer names) are not in the catalog:
 // students compare them with their notebooks.
+//
+// English is built in (every key falls back to it); Korean and Japanese are loaded when chosen
+// (loadLanguage), so an English page does not download them (20 KB gzipped).
 import en from '../i18n/en.mjs';
-import ko from '../i18n/ko.mjs';
-import ja from '../i18n/ja.mjs';
 
-const CATALOGS = { en, ko, ja };
+const LOADERS = { ko: () => import('../i18n/ko.mjs'), ja: () => import('../i18n/ja.mjs') };
+const SUPPORTED = ['en', ...Object.keys(LOADERS)];
+const CATALOGS = { en };
+
+// Loads a language's catalog (once); setLanguage(code) then switches to it.
+export async function loadLanguage(code) {
+  if (!(code in CATALOGS) && code in LOADERS) CATALOGS[code] = (await LOADERS[code]()).default;
+  return code;
+}
 // Each language's name in itself, for the picker.
 export const LANGUAGE_NAMES = { en: 'English', ko: '한국어', ja: '日本語' };
 let lang = 'en';
@@ -26,6 +35,7 @@ function cachedFormat(kind, options) {
   return formats.get(key);
 }
 
+// A language not loaded yet is English until loadLanguage(next) has run.
 export function setLanguage(next) {
   lang = next in CATALOGS ? next : 'en';
   numberFormat = new Intl.NumberFormat(lang);
@@ -39,11 +49,11 @@ export const language = () => lang;
 export function chooseLanguage(...candidates) {
   for (const c of candidates.flat()) {
     const base = typeof c === 'string' ? c.trim().toLowerCase().split(/[-_]/)[0] : '';
-    if (base in CATALOGS) return base;
+    if (SUPPORTED.includes(base)) return base;
   }
   return 'en';
 }
-export const languages = () => Object.keys(CATALOGS);
+export const languages = () => [...SUPPORTED];
 
 // A number for people: grouping and the locale's digits; `digits` fixes the fraction digits.
 export function formatNumber(v, digits) {

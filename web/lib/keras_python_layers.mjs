@@ -238,7 +238,7 @@ export function convertSequential(call, ctx) {
 
 // ---- The model: what Sequential([...]) and model.add(...) lines build. ----
 export function newModel(at, sequential) {
-  return { line: at.line, col: at.col, sequential, name: undefined, inputShape: undefined, layers: [], layerLines: [], compile: null, fit: null };
+  return { line: at.line, col: at.col, sequential, name: undefined, inputShape: undefined, layers: [], layerLines: [], layerSpans: [], compile: null, fit: null };
 }
 
 export function addLayer(model, node, ctx) {
@@ -250,6 +250,7 @@ export function addLayer(model, node, ctx) {
   if (layer.isInput) return;
   model.layers.push(Object.keys(layer.args).length ? { [layer.className]: layer.args } : layer.className);
   model.layerLines.push(node.line);
+  model.layerSpans.push(layer.span);
 }
 
 export function modelResult(model) {
@@ -261,7 +262,7 @@ export function modelResult(model) {
   if (model.name !== undefined) config.name = model.name;
   if (model.inputShape) config.input_shape = model.inputShape;
   config.layers = model.layers;
-  return { config, layerLines: model.layerLines, compile: model.compile, fit: model.fit };
+  return { config, layerLines: model.layerLines, layerSpans: model.layerSpans, compile: model.compile, fit: model.fit };
 }
 
 // One element of Sequential([...]) or the argument of model.add(...) → {className, args,
@@ -294,7 +295,14 @@ function convertLayer(node, ctx) {
     else if (!input) args[name] = value; // an Input's batch_size, name, dtype do not change the model
   }
   if (input && !inputShape) fail(node.callee, `${cls}: missing argument 'shape', e.g. shape=(28, 28, 1)`);
-  return { className: cls, args, inputShape, isInput: Boolean(input) };
+  return { className: cls, args, inputShape, isInput: Boolean(input), span: sourceSpan(node, bound) };
+}
+
+// Where the layer's call and each of its arguments' values are in the code ({from, to} offsets),
+// so an engine error about a layer can be underlined at the argument it names.
+function sourceSpan(call, bound) {
+  const range = (node) => ({ from: node.start, to: node.start + node.text.length });
+  return { ...range(call), args: Object.fromEntries([...bound].map(([name, arg]) => [name, range(arg.value)])) };
 }
 
 // An input shape without its batch dimensions (`batchDims` of them lead, as in batch_input_shape).

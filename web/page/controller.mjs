@@ -20,6 +20,7 @@ import { runRow, batchCurve } from './runs.mjs';
 import { fitProblem, lossOf, datasetTitle } from './dataset_fit.mjs';
 import { choiceBytes, MAX_KEPT_BYTES } from './dataset_store.mjs';
 import { t } from '../lib/i18n.mjs';
+import { errorArgument } from './parse_code.mjs';
 
 const BUILD_DELAY_MS = 350;  // typing pauses this long before the summary is rebuilt
 
@@ -34,7 +35,7 @@ export function initialState(settings) {
   };
 }
 
-// parse(code) → {config, layerLines, compile, fit, stop}; throws an error with line/reason.
+// parse(code) → {config, layerLines, layerSpans, compile, fit, stop}; throws an error with line/column/reason.
 // datasetStore (page/dataset_store.mjs) keeps the chosen dataset across reloads.
 export function createController({ client, store, parse, rowsStore, datasetStore = null, timers = globalThis }) {
   let buildTimer = null;
@@ -85,7 +86,7 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     try {
       parsed = parse(code);
     } catch (e) {
-      return buildFailed({ code: 'editor.syntax', params: { line: e.line ?? null, reason: e.reason ?? e.message } }, null);
+      return buildFailed({ code: 'editor.syntax', params: { line: e.line ?? null, reason: e.reason ?? e.message }, column: e.column ?? null }, null);
     }
     if (scriptApplied !== code) applyScript(parsed);
     scriptApplied = code;
@@ -103,7 +104,8 @@ export function createController({ client, store, parse, rowsStore, datasetStore
     // An engine error names the layer by index: point at the code line that wrote it.
     const index = error.params?.index;
     const line = error.params?.line ?? (Number.isInteger(index) ? parsed?.layerLines?.[index] ?? null : null);
-    set({ editorError: { ...error, line }, hasModel: false });
+    const at = Number.isInteger(index) ? errorArgument(parsed?.layerSpans?.[index], error.params?.detail) : {};
+    set({ editorError: { ...error, line, ...at }, hasModel: false });
     move('buildFail');
     return false;
   }

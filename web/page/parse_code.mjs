@@ -11,3 +11,16 @@ export function parseCode(code) {
     throw Object.assign(new Error(e.message), { reason: e.message, line: null });
   }
 }
+
+// The part of a layer's call an engine error is about, as {from, to} in the code: the argument
+// its message names ("kernel 30x30 does not fit..." is kernel_size; "strides must be positive"
+// is strides), else the whole call. span: parseCode(...).layerSpans[index].
+export function errorArgument(span, detail = '') {
+  if (!span) return {};
+  const text = String(detail).toLowerCase();
+  for (const [name, range] of Object.entries(span.args ?? {})) {
+    const stem = name.replace(/_size$/, '');
+    if (new RegExp(`\\b(?:${name}|${stem})\\b`).test(text)) return range;
+  }
+  return { from: span.from, to: span.to };
+}

@@ -11,7 +11,7 @@ export function applyLayout(root, config) {
     if (!el) return;
     el.hidden = true;
     // A control's label goes with it: wrapping or pointing at it.
-    (el.closest('label') ?? root.querySelector(`label[for="${el.id}"]`))?.setAttribute('hidden', '');
+    (el.closest('label') ?? root.querySelector(`label[for="${el.id}"], label[data-for="${el.id}"]`))?.setAttribute('hidden', '');
   };
   if (config.show?.length) {
     for (const [name, id] of Object.entries(PANELS)) if (!config.show.includes(name)) root.getElementById(id).hidden = true;

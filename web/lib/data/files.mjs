@@ -1,7 +1,7 @@
 // What every reader shares: the error type, the file wrapper (a Blob-like with a name and a
 // path), the size limit, gunzip as a stream, and zip through fflate (vendored for the page by
 // scripts/vendor.sh; the same file under Node). Works in a Worker and in Node 20 alike.
-import { unzipSync } from '../../vendor/fflate.mjs';
+// fflate is imported when a zip is first read: most pages never read one (12 KB gzipped less).
 
 // One sentence that names the file. code + params let the page render it in its own words.
 export class DatasetError extends Error {
@@ -93,7 +93,8 @@ export async function gunzipAll(file) {
 
 // Zip members as {path: Uint8Array}; `keep(path)` picks which to inflate (stored and deflated
 // members alike). Directory entries and macOS's __MACOSX/ shadows are left out.
-export function unzip(bytes, name, keep = () => true) {
+export async function unzip(bytes, name, keep = () => true) {
+  const { unzipSync } = await import('../../vendor/fflate.mjs');
   try {
     return unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && !f.name.startsWith('__MACOSX/') && keep(f.name) });
   } catch (e) {

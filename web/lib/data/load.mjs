@@ -151,7 +151,7 @@ async function readIdxFiles(engine, files, options = {}) {
 // --- .npz ---------------------------------------------------------------------------------------
 
 async function readNpz(engine, file, options = {}) {
-  const members = unzip(await readAll(file), file.name, (path) => path.endsWith('.npy'));
+  const members = await unzip(await readAll(file), file.name, (path) => path.endsWith('.npy'));
   const names = Object.keys(members);
   const array = (key) => {
     const path = names.find((n) => n === `${key}.npy` || n.endsWith(`/${key}.npy`));
@@ -185,7 +185,7 @@ async function readNpz(engine, file, options = {}) {
 
 async function readZip(engine, file, options) {
   const folders = [];
-  const members = unzip(await readAll(file), file.name, (path) => {
+  const members = await unzip(await readAll(file), file.name, (path) => {
     return IMAGE_EXTENSIONS.test(path) || path.endsWith('.npy');
   });
   const paths = Object.keys(members);
