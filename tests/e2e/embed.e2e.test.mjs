@@ -214,20 +214,26 @@ test('every control is reached by Tab, shows a visible focus outline, and works 
   const page = await newPage();
   await page.goto(base);
   await ready(page);
+  const code = await page.$eval('#editor', (host) => host.value);
   const seen = new Map();
   for (let i = 0; i < 120; i++) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(() => {
       const el = document.activeElement;
-      const style = getComputedStyle(el);
+      // The code editor's focus is inside its shadow root; its outline is on the editor's box.
+      const inner = el.shadowRoot?.activeElement?.closest('.cm-editor');
+      const style = getComputedStyle(inner ?? el);
       return { key: el.id || `${el.tagName} #${[...document.querySelectorAll('*')].indexOf(el)}`, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
     });
     if (f.key.startsWith('BODY') || seen.has(f.key)) break;  // wrapped around
     seen.set(f.key, f.outline);
+    // In the code editor Tab indents; Escape first, then Tab moves on (CodeMirror's way out).
+    if (f.key === 'editor') await page.keyboard.press('Escape');
   }
   const controls = ['preset', 'editor', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'seed', 'samples', 'train', 'map-images',
     'map-filter', 'curves-table-toggle', 'evaluate', 'save-run', 'download-run', 'upload-run', 'share-hide', 'share-autostart', 'share'];
   assert.deepEqual(controls.filter((id) => !seen.has(id)), [], 'controls Tab never reached');
+  assert.equal(await page.$eval('#editor', (host) => host.value), code, 'Escape, Tab left the editor without indenting');
   assert.deepEqual([...seen].filter(([, outline]) => !outline).map(([k]) => k), [], 'focused without a visible outline');
   await page.focus('#share');
   await page.keyboard.press('Enter');

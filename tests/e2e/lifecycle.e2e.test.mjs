@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchBrowser } from './browser.mjs';
+import { pasteCode } from './editor_input.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 let server, browser, page, base;
@@ -48,7 +49,8 @@ model.fit(training_images, training_labels, epochs=1)
 `;
 
 test('paste then Train within 50 ms trains the pasted model, and the row says so', async () => {
-  await page.getByLabel(/^Keras code/).fill(SINGLE_CONV);
+  assert.equal(await page.getByLabel(/^Keras code/).getAttribute('contenteditable'), 'true', 'the editor is found by its label');
+  await pasteCode(page, SINGLE_CONV);
   await setField('Training images', 320);
   const before = (await rows()).length;
   await train().click();  // the editor's build is still 350 ms away
@@ -122,7 +124,7 @@ test('a pasted stop callback sets the threshold and prints its message', async (
       self.model.stop_training = True
 callbacks = myCallback()
 ${SINGLE_CONV.replace('epochs=1', 'epochs=4, callbacks=[callbacks]')}`;
-  await page.getByLabel(/^Keras code/).fill(code);
+  await pasteCode(page, code);
   await setField('Training images', 640);
   await page.waitForFunction(() => document.getElementById('threshold').value === '0.3');
   await train().click();
@@ -139,7 +141,7 @@ ${SINGLE_CONV.replace('epochs=1', 'epochs=4, callbacks=[callbacks]')}`;
 
 test('a model the engine refuses keeps Train disabled and starts no run', async () => {
   const before = (await rows()).length;
-  await page.getByLabel(/^Keras code/).fill(SINGLE_CONV.replace("(3, 3), activation='relu'", "(29, 29), activation='relu'"));
+  await pasteCode(page, SINGLE_CONV.replace("(3, 3), activation='relu'", "(29, 29), activation='relu'"));
   await train().click();
   await page.waitForFunction(() => document.getElementById('model-error').textContent !== '');
   assert.match(await page.textContent('#model-error'), /^line 2: /);
