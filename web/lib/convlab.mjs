@@ -34,6 +34,12 @@ function checkSeed(seed) {
 
 const toFloat32 = (a) => (a instanceof Float32Array ? a : Float32Array.from(a));
 
+// A training set above this size is not copied into the engine for fit(): its batches are
+// gathered in JS instead, as augmented ones are, so CIFAR-10 (123 MB of training bytes) is held
+// once, not twice (issue 14: the tab under 700 MB). The losses are the same bit for bit: the
+// same permutation from the engine's RNG, the same bytes/255 in float32.
+export const MAX_ENGINE_COPY_BYTES = 64 * 1024 * 1024;
+
 function positiveInt(name, value) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   return value;
@@ -121,7 +127,7 @@ export class Model {
   // event loop between batches (at most every yieldMs) so a Worker can receive messages.
   async fit(x, y, {
     epochs = 1, batchSize = 32, validationSplit = 0, validationData = null, shuffle = true,
-    callbacks = [], initialEpoch = 0, augment = null, yieldMs = 15,
+    callbacks = [], initialEpoch = 0, augment = null, yieldMs = 15, maxEngineCopyBytes = MAX_ENGINE_COPY_BYTES,
   } = {}) {
     if (!this.compiled) throw new Error('fit: call compile() first');
     positiveInt('epochs', epochs);
@@ -141,14 +147,21 @@ export class Model {
     }
     // Keras takes a batch_size above the sample count as one batch of every sample (1/1 steps).
     batchSize = Math.min(batchSize, n);
-    this.trainer.setData('train', xTrain, toFloat32(yTrain));
+    const yTrain32 = toFloat32(yTrain);
+    const fromJs = augment || xTrain.byteLength > maxEngineCopyBytes;
+    if (fromJs) {
+      // setData's check, which this path skips (the width is checked by the first batch).
+      if (yTrain32.length % n !== 0) throw new Error(`data 'train': ${yTrain32.length} target values for ${n} samples`);
+    } else {
+      this.trainer.setData('train', xTrain, yTrain32);
+      this.trainer.startTraining(batchSize, shuffle);
+    }
     if (validation) {
       this.count(validation[0], 'validationData x');
       this.trainer.setData('validation', validation[0], toFloat32(validation[1]));
     }
-    this.trainer.startTraining(batchSize, shuffle);
     const batches = Math.ceil(n / batchSize);
-    const augmented = augment ? this.#augmentedBatches(xTrain, yTrain, n, batchSize, shuffle, augment) : null;
+    const jsBatches = fromJs ? this.#batchesInJs(xTrain, yTrain32, n, batchSize, shuffle, augment) : null;
 
     // The engine's copies of the data are freed when the run ends, so they never sit beside the
     // next run's (or the evaluation's) copy: the wasm heap keeps its high-water mark for good.
@@ -167,7 +180,7 @@ export class Model {
           await cbs.onBatchBegin(batch, { batch, size: Math.min(batchSize, n - batch * batchSize) });
           let step;
           try {
-            step = augmented ? augmented.next(batch) : this.trainer.trainStep();
+            step = jsBatches ? jsBatches.next(batch) : this.trainer.trainStep();
           } catch (e) {
             throw new Error(`epoch ${epoch + 1}, batch ${batch + 1}: ${e.message}`);
           }
@@ -202,15 +215,16 @@ export class Model {
     }
   }
 
-  // Batches gathered and augmented in JS (the engine's cursor cannot transform images); the
-  // order still comes from the engine's seeded RNG.
-  #augmentedBatches(x, y, n, batchSize, shuffle, generator) {
+  // Batches gathered in JS, then augmented when a generator is given (the engine's cursor
+  // cannot transform images): the order still comes from the engine's seeded RNG, and bytes
+  // become bytes/255 in float32 as the engine's own gather makes them.
+  #batchesInJs(x, y, n, batchSize, shuffle, generator) {
     const [h, w, c] = this.inputShape;
     const yWidth = y.length / n;
     const xb = new Float32Array(batchSize * this.inputSize);
     const yb = new Float32Array(batchSize * yWidth);
     let order = null;
-    const scale = x instanceof Uint8Array ? 1 / 255 : 1;
+    const divisor = x instanceof Uint8Array ? 255 : 1;
     return {
       next: (batch) => {
         if (batch === 0) order = shuffle ? this.trainer.permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
@@ -218,10 +232,10 @@ export class Model {
         const m = Math.min(batchSize, n - start);
         for (let i = 0; i < m; i++) {
           const s = order[start + i];
-          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] * scale;
+          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] / divisor;
           yb.set(y.subarray(s * yWidth, (s + 1) * yWidth), i * yWidth);
         }
-        generator.augmentBatch(xb, m, h, w, c);
+        generator?.augmentBatch(xb, m, h, w, c);
         return this.trainer.trainOnBatch(xb.subarray(0, m * this.inputSize), yb.subarray(0, m * yWidth));
       },
     };
