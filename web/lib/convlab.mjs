@@ -156,15 +156,19 @@ export class Model {
       this.trainer.setData('train', xTrain, yTrain32);
       this.trainer.startTraining(batchSize, shuffle);
     }
+    // Validation, like evaluate(), walks its batches from JS: no copy of it in the engine.
+    let validate = null;
     if (validation) {
-      this.count(validation[0], 'validationData x');
-      this.trainer.setData('validation', validation[0], toFloat32(validation[1]));
+      const [xv, yv] = [validation[0], toFloat32(validation[1])];
+      const nv = this.count(xv, 'validationData x');
+      if (yv.length % nv !== 0) throw new Error(`data 'validation': ${yv.length} target values for ${nv} samples`);
+      validate = () => this.#meanOverBatchesInJs(xv, yv, nv, batchSize);
     }
     const batches = Math.ceil(n / batchSize);
     const jsBatches = fromJs ? this.#batchesInJs(xTrain, yTrain32, n, batchSize, shuffle, augment) : null;
 
-    // The engine's copies of the data are freed when the run ends, so they never sit beside the
-    // next run's (or the evaluation's) copy: the wasm heap keeps its high-water mark for good.
+    // The engine's copy of a small training set is freed when the run ends, so it never sits
+    // beside the next run's: the wasm heap keeps its high-water mark for good.
     try {
       const cbs = toCallbackList(callbacks);
       cbs.setModel(this);
@@ -196,8 +200,8 @@ export class Model {
           }
         }
         logs = { loss: lossSum / seen, accuracy: accSum / seen };
-        if (validation) {
-          const v = this.trainer.evaluateData('validation', batchSize);
+        if (validate) {
+          const v = validate();
           logs.val_loss = v.loss;
           logs.val_accuracy = v.accuracy;
         }
@@ -211,8 +215,25 @@ export class Model {
       return history;
     } finally {
       this.trainer.clearData('train');
-      this.trainer.clearData('validation');
     }
+  }
+
+  // The engine's evaluateData walk, in JS: the same contiguous batches through testOnBatch, the
+  // same double sums weighted by batch size, so the same numbers.
+  #meanOverBatchesInJs(x, y, n, batchSize) {
+    const yWidth = y.length / n;
+    const divisor = x instanceof Uint8Array ? 255 : 1;
+    const xb = new Float32Array(Math.min(batchSize, n) * this.inputSize);
+    let loss = 0, accuracy = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const src = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
+      for (let k = 0; k < src.length; k++) xb[k] = src[k] / divisor;
+      const b = this.trainer.testOnBatch(xb.subarray(0, src.length), y.subarray(start * yWidth, (start + m) * yWidth));
+      loss += b.loss * m;
+      accuracy += b.accuracy * m;
+    }
+    return { loss: loss / n, accuracy: accuracy / n };
   }
 
   // Batches gathered in JS, then augmented when a generator is given (the engine's cursor
@@ -244,15 +265,12 @@ export class Model {
   // Keras evaluate: {loss, accuracy} over all of x in inference mode.
   evaluate(x, y, { batchSize = 32 } = {}) {
     if (!this.compiled) throw new Error('evaluate: call compile() first');
-    this.count(x);
     positiveInt('batchSize', batchSize);
-    this.trainer.setData('evaluate', x, toFloat32(y));
-    try {
-      const r = this.trainer.evaluateData('evaluate', batchSize);
-      return { loss: r.loss, accuracy: r.accuracy };
-    } finally {
-      this.trainer.clearData('evaluate');
-    }
+    // Batch by batch from JS, not copied into the engine first (30 MB for CIFAR-10's test set).
+    const n = this.count(x);
+    const y32 = toFloat32(y);
+    if (y32.length % n !== 0) throw new Error(`data 'evaluate': ${y32.length} target values for ${n} samples`);
+    return this.#meanOverBatchesInJs(x, y32, n, batchSize);
   }
 
   // Model outputs (N x classes) in inference mode, batch by batch.
