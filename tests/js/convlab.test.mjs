@@ -46,6 +46,34 @@ test('the same seed gives the identical loss sequence, batch by batch, twice in 
   assert.notDeepEqual(await run(6), a);
 });
 
+// fit() gathers a large training set's batches in JS instead of copying it into the engine
+// (MAX_ENGINE_COPY_BYTES); forced here with a 1-byte limit, it must not change a single loss or
+// weight, with Dropout's RNG draws in between, on 3 epochs with a partial last batch.
+test('batches gathered in JS train bit for bit as the engine\'s own cursor does', async () => {
+  const config = { ...PRESETS.dnn, layers: [...PRESETS.dnn.layers.slice(0, -1), { Dropout: { rate: 0.2 } }, PRESETS.dnn.layers.at(-1)] };
+  const run = async (maxEngineCopyBytes) => {
+    const model = await createModel(config, { seed: 3 });
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const losses = [];
+    const h = await model.fit(images.subarray(0, 1000 * 784), labels.subarray(0, 1000), {
+      epochs: 3, batchSize: 64, validationSplit: 0.1, maxEngineCopyBytes, callbacks: [{ onBatchEnd: (b, logs) => losses.push(logs.loss) }],
+    });
+    const weights = model.trainer.getWeights();
+    model.dispose();
+    return { losses, val: h.history.val_loss, weights: [...weights] };
+  };
+  const engineCursor = await run(Infinity);
+  const inJs = await run(1);
+  assert.equal(engineCursor.losses.length, 45);
+  assert.deepEqual(inJs.losses, engineCursor.losses);
+  assert.deepEqual(inJs.val, engineCursor.val);
+  assert.deepEqual(inJs.weights, engineCursor.weights);
+  await assert.rejects(async () => {
+    const model = await dnn();
+    await model.fit(images.subarray(0, 10 * 784), labels.subarray(0, 7), { maxEngineCopyBytes: 1 });
+  }, /data 'train': 7 target values for 10 samples/);
+});
+
 test('the threshold callback stops training after the first epoch whose accuracy exceeds it', async () => {
   const free = await dnn(3);
   const accuracy = (await free.fit(images, labels, { epochs: 6 })).history.accuracy;

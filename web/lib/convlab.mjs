@@ -34,6 +34,12 @@ function checkSeed(seed) {
 
 const toFloat32 = (a) => (a instanceof Float32Array ? a : Float32Array.from(a));
 
+// A training set above this size is not copied into the engine for fit(): its batches are
+// gathered in JS instead, as augmented ones are, so CIFAR-10 (123 MB of training bytes) is held
+// once, not twice (issue 14: the tab under 700 MB). The losses are the same bit for bit: the
+// same permutation from the engine's RNG, the same bytes/255 in float32.
+export const MAX_ENGINE_COPY_BYTES = 64 * 1024 * 1024;
+
 function positiveInt(name, value) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   return value;
@@ -121,7 +127,7 @@ export class Model {
   // event loop between batches (at most every yieldMs) so a Worker can receive messages.
   async fit(x, y, {
     epochs = 1, batchSize = 32, validationSplit = 0, validationData = null, shuffle = true,
-    callbacks = [], initialEpoch = 0, augment = null, yieldMs = 15,
+    callbacks = [], initialEpoch = 0, augment = null, yieldMs = 15, maxEngineCopyBytes = MAX_ENGINE_COPY_BYTES,
   } = {}) {
     if (!this.compiled) throw new Error('fit: call compile() first');
     positiveInt('epochs', epochs);
@@ -141,17 +147,28 @@ export class Model {
     }
     // Keras takes a batch_size above the sample count as one batch of every sample (1/1 steps).
     batchSize = Math.min(batchSize, n);
-    this.trainer.setData('train', xTrain, toFloat32(yTrain));
-    if (validation) {
-      this.count(validation[0], 'validationData x');
-      this.trainer.setData('validation', validation[0], toFloat32(validation[1]));
+    const yTrain32 = toFloat32(yTrain);
+    const fromJs = augment || xTrain.byteLength > maxEngineCopyBytes;
+    if (fromJs) {
+      // setData's check, which this path skips (the width is checked by the first batch).
+      if (yTrain32.length % n !== 0) throw new Error(`data 'train': ${yTrain32.length} target values for ${n} samples`);
+    } else {
+      this.trainer.setData('train', xTrain, yTrain32);
+      this.trainer.startTraining(batchSize, shuffle);
     }
-    this.trainer.startTraining(batchSize, shuffle);
+    // Validation, like evaluate(), walks its batches from JS: no copy of it in the engine.
+    let validate = null;
+    if (validation) {
+      const [xv, yv] = [validation[0], toFloat32(validation[1])];
+      const nv = this.count(xv, 'validationData x');
+      if (yv.length % nv !== 0) throw new Error(`data 'validation': ${yv.length} target values for ${nv} samples`);
+      validate = () => this.#meanOverBatchesInJs(xv, yv, nv, batchSize);
+    }
     const batches = Math.ceil(n / batchSize);
-    const augmented = augment ? this.#augmentedBatches(xTrain, yTrain, n, batchSize, shuffle, augment) : null;
+    const jsBatches = fromJs ? this.#batchesInJs(xTrain, yTrain32, n, batchSize, shuffle, augment) : null;
 
-    // The engine's copies of the data are freed when the run ends, so they never sit beside the
-    // next run's (or the evaluation's) copy: the wasm heap keeps its high-water mark for good.
+    // The engine's copy of a small training set is freed when the run ends, so it never sits
+    // beside the next run's: the wasm heap keeps its high-water mark for good.
     try {
       const cbs = toCallbackList(callbacks);
       cbs.setModel(this);
@@ -167,7 +184,7 @@ export class Model {
           await cbs.onBatchBegin(batch, { batch, size: Math.min(batchSize, n - batch * batchSize) });
           let step;
           try {
-            step = augmented ? augmented.next(batch) : this.trainer.trainStep();
+            step = jsBatches ? jsBatches.next(batch) : this.trainer.trainStep();
           } catch (e) {
             throw new Error(`epoch ${epoch + 1}, batch ${batch + 1}: ${e.message}`);
           }
@@ -183,8 +200,8 @@ export class Model {
           }
         }
         logs = { loss: lossSum / seen, accuracy: accSum / seen };
-        if (validation) {
-          const v = this.trainer.evaluateData('validation', batchSize);
+        if (validate) {
+          const v = validate();
           logs.val_loss = v.loss;
           logs.val_accuracy = v.accuracy;
         }
@@ -198,19 +215,37 @@ export class Model {
       return history;
     } finally {
       this.trainer.clearData('train');
-      this.trainer.clearData('validation');
     }
   }
 
-  // Batches gathered and augmented in JS (the engine's cursor cannot transform images); the
-  // order still comes from the engine's seeded RNG.
-  #augmentedBatches(x, y, n, batchSize, shuffle, generator) {
+  // The engine's evaluateData walk, in JS: the same contiguous batches through testOnBatch, the
+  // same double sums weighted by batch size, so the same numbers.
+  #meanOverBatchesInJs(x, y, n, batchSize) {
+    const yWidth = y.length / n;
+    const divisor = x instanceof Uint8Array ? 255 : 1;
+    const xb = new Float32Array(Math.min(batchSize, n) * this.inputSize);
+    let loss = 0, accuracy = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const src = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
+      for (let k = 0; k < src.length; k++) xb[k] = src[k] / divisor;
+      const b = this.trainer.testOnBatch(xb.subarray(0, src.length), y.subarray(start * yWidth, (start + m) * yWidth));
+      loss += b.loss * m;
+      accuracy += b.accuracy * m;
+    }
+    return { loss: loss / n, accuracy: accuracy / n };
+  }
+
+  // Batches gathered in JS, then augmented when a generator is given (the engine's cursor
+  // cannot transform images): the order still comes from the engine's seeded RNG, and bytes
+  // become bytes/255 in float32 as the engine's own gather makes them.
+  #batchesInJs(x, y, n, batchSize, shuffle, generator) {
     const [h, w, c] = this.inputShape;
     const yWidth = y.length / n;
     const xb = new Float32Array(batchSize * this.inputSize);
     const yb = new Float32Array(batchSize * yWidth);
     let order = null;
-    const scale = x instanceof Uint8Array ? 1 / 255 : 1;
+    const divisor = x instanceof Uint8Array ? 255 : 1;
     return {
       next: (batch) => {
         if (batch === 0) order = shuffle ? this.trainer.permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
@@ -218,10 +253,10 @@ export class Model {
         const m = Math.min(batchSize, n - start);
         for (let i = 0; i < m; i++) {
           const s = order[start + i];
-          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] * scale;
+          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] / divisor;
           yb.set(y.subarray(s * yWidth, (s + 1) * yWidth), i * yWidth);
         }
-        generator.augmentBatch(xb, m, h, w, c);
+        generator?.augmentBatch(xb, m, h, w, c);
         return this.trainer.trainOnBatch(xb.subarray(0, m * this.inputSize), yb.subarray(0, m * yWidth));
       },
     };
@@ -230,15 +265,12 @@ export class Model {
   // Keras evaluate: {loss, accuracy} over all of x in inference mode.
   evaluate(x, y, { batchSize = 32 } = {}) {
     if (!this.compiled) throw new Error('evaluate: call compile() first');
-    this.count(x);
     positiveInt('batchSize', batchSize);
-    this.trainer.setData('evaluate', x, toFloat32(y));
-    try {
-      const r = this.trainer.evaluateData('evaluate', batchSize);
-      return { loss: r.loss, accuracy: r.accuracy };
-    } finally {
-      this.trainer.clearData('evaluate');
-    }
+    // Batch by batch from JS, not copied into the engine first (30 MB for CIFAR-10's test set).
+    const n = this.count(x);
+    const y32 = toFloat32(y);
+    if (y32.length % n !== 0) throw new Error(`data 'evaluate': ${y32.length} target values for ${n} samples`);
+    return this.#meanOverBatchesInJs(x, y32, n, batchSize);
   }
 
   // Model outputs (N x classes) in inference mode, batch by batch.
