@@ -9,6 +9,7 @@
 #include "kernels/one_channel_conv.hpp"
 #include "kernels/vec.hpp"
 #include "kernels/winograd.hpp"
+#include "layers/backward_scratch.hpp"
 #include "layers/initializers.hpp"
 #include "layers/keras_json.hpp"
 #include "layers/window.hpp"
@@ -135,24 +136,23 @@ const Tensor& Conv2D::backward(const Tensor& dy) {
       one_channel_ && !input_gradient_needed_ && activation_ == ActivationFn::relu;
   const float* dz = dy.data();
   if (activation_ != ActivationFn::linear && !fused_relu) {
-    ensure_shape(dz_, {std::size_t(rows), std::size_t(filters_)});
-    activation_backward(activation_, y_.data(), dy.data(), dz_.data(), rows, filters_,
+    float* dz_out = backward_scratch(BackwardBuffer::dz, std::size_t(rows) * filters_);
+    activation_backward(activation_, y_.data(), dy.data(), dz_out, rows, filters_,
                         pre_activation_.data());
-    dz = dz_.data();
+    dz = dz_out;
   }
   float* dbias = use_bias_ ? grad_bias_.data() : nullptr;
   if (winograd_forward_) {
     const WinogradShape s = winograd_forward_shape(g_, filters_);
-    const std::size_t work = winograd_kernel_gradient_floats(s);
-    // Grows only: a smaller last batch must not make the next full one allocate again.
-    if (kernel_gradient_work_.size() < work) kernel_gradient_work_.resize(work);
-    winograd_kernel_gradient(s, x_->data(), dz, grad_kernel_.data(), kernel_gradient_work_.data());
+    float* work =
+        backward_scratch(BackwardBuffer::kernel_gradient, winograd_kernel_gradient_floats(s));
+    winograd_kernel_gradient(s, x_->data(), dz, grad_kernel_.data(), work);
   } else if (one_channel_) {
-    const std::size_t work = one_channel_gradients_floats(rows, g_.kh, g_.kw, filters_);
-    if (one_channel_work_.size() < work) one_channel_work_.resize(work);
+    float* work = backward_scratch(BackwardBuffer::partial_sums,
+                                   one_channel_gradients_floats(rows, g_.kh, g_.kw, filters_));
     one_channel_conv_gradients(rows_, rows, g_.kh, g_.kw, filters_,
                                fused_relu ? y_.data() : nullptr, dz, grad_kernel_.data(), dbias,
-                               one_channel_work_.data());
+                               work);
     dbias = nullptr;  // summed on the way
   } else {
     // dkernel (kh*kw*C, F) = cols^T (kh*kw*C, rows) . dz (rows, F), cols read in place from x.
@@ -180,23 +180,21 @@ void Conv2D::input_gradient(const float* dz) {
     return;
   }
   if ((g_.kw * g_.C) % 8 != 0) {
-    ensure_shape(dcols_, {std::size_t(rows), std::size_t(patch)});
-    gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, dcols_.data(),
-         patch, false);
-    col2im(g_, dcols_.data(), dx_.data());
+    float* dcols = backward_scratch(BackwardBuffer::dcols, std::size_t(rows) * patch);
+    gemm(false, true, rows, patch, filters_, dz, filters_, kernel_.data(), filters_, dcols, patch,
+         false);
+    col2im(g_, dcols, dx_.data());
     return;
   }
-  Tensor* target = &dx_;
+  float* target = dx_.data();
   int H = g_.H, W = g_.W;
   if (needs_padding(g_)) {
     H = padded_height(g_), W = padded_width(g_);
-    ensure_shape(dx_padded_,
-                 {std::size_t(g_.N), std::size_t(H), std::size_t(W), std::size_t(g_.C)});
-    target = &dx_padded_;
+    target = backward_scratch(BackwardBuffer::dx_padded, std::size_t(g_.N) * H * W * g_.C);
   }
   gemm_into_windows(rows, patch, filters_, dz, filters_, true, kernel_.data(), filters_,
-                    window_rows(g_, target->data(), H, W));
-  if (target != &dx_) crop_images(g_, dx_padded_.data(), H, W, dx_.data());
+                    window_rows(g_, target, H, W));
+  if (target != dx_.data()) crop_images(g_, target, H, W, dx_.data());
 }
 
 std::vector<Param> Conv2D::params() {

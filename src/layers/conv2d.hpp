@@ -6,7 +6,9 @@
 // Computed as gemms over the input read in place as im2col's matrix (SlidingRows): forward (NN)
 // and the kernel gradient (TN) never copy the windows out, and the input gradient (NT) adds its
 // tiles straight back into dx's windows (gemm_into_windows) where a kernel row is a multiple of
-// 8 floats; other shapes write dL/dcols (dcols_) and col2im sums it back.
+// 8 floats; other shapes write dL/dcols and col2im sums it back. The backward pass's own
+// buffers (dL/dz, dL/dcols, a padded dL/dx, the kernel gradient's work) are the thread's shared
+// backward_scratch, not the layer's.
 // 3x3 kernels at stride 1 (the course's) take Winograd F(4x4, 3x3) for the forward pass and the
 // input gradient and kernel gradient instead (kernels/winograd.hpp): 36 multiplies per 16
 // outputs, not 144.
@@ -54,20 +56,15 @@ class Conv2D : public Layer {
   const Tensor* x_ = nullptr;          // (N, H, W, C), kept from forward
   Tensor x_padded_;                    // x with its padding pixels, when it has any
   SlidingRows rows_{};                 // x (or x_padded_) as im2col's matrix, from forward
-  Tensor dcols_;                       // (N*OH*OW, kh*kw*C) dL/dcols, when it cannot be fused away
-  Tensor dx_padded_;                   // dL/dx_padded_, when there is padding
   Tensor y_;                           // (N, OH, OW, F)
-  Tensor dz_;                          // (N*OH*OW, F) gradient before the activation
   Tensor dx_;                          // (N, H, W, C)
   std::vector<float> pre_activation_;  // swish and gelu only: the values before the activation
   // Winograd F(4x4, 3x3) for the forward pass and the input gradient, where it applies:
   bool winograd_forward_ = false, winograd_input_gradient_ = false;
   Tensor winograd_kernel_;  // the kernel transformed for the pass at hand (36 * C * F)
   Tensor winograd_work_;    // winograd_conv's scratch, sized at build for any batch
-  std::vector<float> kernel_gradient_work_;  // the batch's transforms, for the kernel gradient
   // One input channel (a first layer): direct kernels instead of the thin gemms.
   bool one_channel_ = false;
-  std::vector<float> one_channel_work_;  // the kernel gradient's partial sums per K piece
 };
 
 }  // namespace convlab
