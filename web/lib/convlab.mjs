@@ -40,6 +40,17 @@ const toFloat32 = (a) => (a instanceof Float32Array ? a : Float32Array.from(a));
 // same permutation from the engine's RNG, the same bytes/255 in float32.
 export const MAX_ENGINE_COPY_BYTES = 64 * 1024 * 1024;
 
+// setData's check for the data fit() and evaluate() keep in JS.
+function checkTargets(slot, y, n) {
+  if (y.length % n !== 0) throw new Error(`data '${slot}': ${y.length} target values for ${n} samples`);
+}
+
+// Pixels as the engine's own gather makes them: bytes/255 in float32, floats as they are.
+function toUnitFloats(src, dst, offset = 0) {
+  const divisor = src instanceof Uint8Array ? 255 : 1;
+  for (let k = 0; k < src.length; k++) dst[offset + k] = src[k] / divisor;
+}
+
 function positiveInt(name, value) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   return value;
@@ -150,8 +161,7 @@ export class Model {
     const yTrain32 = toFloat32(yTrain);
     const fromJs = augment || xTrain.byteLength > maxEngineCopyBytes;
     if (fromJs) {
-      // setData's check, which this path skips (the width is checked by the first batch).
-      if (yTrain32.length % n !== 0) throw new Error(`data 'train': ${yTrain32.length} target values for ${n} samples`);
+      checkTargets('train', yTrain32, n);  // (the width is checked by the first batch)
     } else {
       this.trainer.setData('train', xTrain, yTrain32);
       this.trainer.startTraining(batchSize, shuffle);
@@ -161,7 +171,7 @@ export class Model {
     if (validation) {
       const [xv, yv] = [validation[0], toFloat32(validation[1])];
       const nv = this.count(xv, 'validationData x');
-      if (yv.length % nv !== 0) throw new Error(`data 'validation': ${yv.length} target values for ${nv} samples`);
+      checkTargets('validation', yv, nv);
       validate = () => this.#meanOverBatchesInJs(xv, yv, nv, batchSize);
     }
     const batches = Math.ceil(n / batchSize);
@@ -222,13 +232,12 @@ export class Model {
   // same double sums weighted by batch size, so the same numbers.
   #meanOverBatchesInJs(x, y, n, batchSize) {
     const yWidth = y.length / n;
-    const divisor = x instanceof Uint8Array ? 255 : 1;
     const xb = new Float32Array(Math.min(batchSize, n) * this.inputSize);
     let loss = 0, accuracy = 0;
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const src = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
-      for (let k = 0; k < src.length; k++) xb[k] = src[k] / divisor;
+      toUnitFloats(src, xb);
       const b = this.trainer.testOnBatch(xb.subarray(0, src.length), y.subarray(start * yWidth, (start + m) * yWidth));
       loss += b.loss * m;
       accuracy += b.accuracy * m;
@@ -245,7 +254,6 @@ export class Model {
     const xb = new Float32Array(batchSize * this.inputSize);
     const yb = new Float32Array(batchSize * yWidth);
     let order = null;
-    const divisor = x instanceof Uint8Array ? 255 : 1;
     return {
       next: (batch) => {
         if (batch === 0) order = shuffle ? this.trainer.permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
@@ -253,7 +261,7 @@ export class Model {
         const m = Math.min(batchSize, n - start);
         for (let i = 0; i < m; i++) {
           const s = order[start + i];
-          for (let k = 0; k < this.inputSize; k++) xb[i * this.inputSize + k] = x[s * this.inputSize + k] / divisor;
+          toUnitFloats(x.subarray(s * this.inputSize, (s + 1) * this.inputSize), xb, i * this.inputSize);
           yb.set(y.subarray(s * yWidth, (s + 1) * yWidth), i * yWidth);
         }
         generator?.augmentBatch(xb, m, h, w, c);
@@ -269,7 +277,7 @@ export class Model {
     // Batch by batch from JS, not copied into the engine first (30 MB for CIFAR-10's test set).
     const n = this.count(x);
     const y32 = toFloat32(y);
-    if (y32.length % n !== 0) throw new Error(`data 'evaluate': ${y32.length} target values for ${n} samples`);
+    checkTargets('evaluate', y32, n);
     return this.#meanOverBatchesInJs(x, y32, n, batchSize);
   }
 
