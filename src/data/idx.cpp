@@ -31,12 +31,13 @@ void check_header(const uint8_t* data, std::size_t size, std::size_t header, uin
 
 }  // namespace
 
-IdxImages parse_idx_images(const uint8_t* data, std::size_t size, const std::string& file) {
+IdxShape parse_idx_images_header(const uint8_t* data, std::size_t size, const std::string& file) {
   check_header(data, size, 16, 2051, "images", file);
-  IdxImages out;
+  IdxShape out;
   out.count = big_endian(data + 4);
   out.rows = big_endian(data + 8);
   out.cols = big_endian(data + 12);
+  out.offset = 16;
   if (out.rows == 0 || out.cols == 0 || out.rows > 4096 || out.cols > 4096)
     throw Error(file + ": implausible image size " + std::to_string(out.rows) + "x" +
                 std::to_string(out.cols));
@@ -48,17 +49,34 @@ IdxImages parse_idx_images(const uint8_t* data, std::size_t size, const std::str
                 std::to_string(expected) + " bytes of pixels) but the file has " +
                 std::to_string(size - 16) +
                 (size - 16 < expected ? " (truncated)" : " (extra bytes)"));
-  out.pixels.assign(data + 16, data + size);
+  return out;
+}
+
+IdxShape parse_idx_labels_header(const uint8_t* data, std::size_t size, const std::string& file) {
+  check_header(data, size, 8, 2049, "labels", file);
+  IdxShape out;
+  out.count = big_endian(data + 4);
+  out.offset = 8;
+  if (size - 8 != out.count)
+    throw Error(file + ": header says " + std::to_string(out.count) + " labels but the file has " +
+                std::to_string(size - 8) +
+                (size - 8 < out.count ? " (truncated)" : " (extra bytes)"));
+  return out;
+}
+
+IdxImages parse_idx_images(const uint8_t* data, std::size_t size, const std::string& file) {
+  const IdxShape shape = parse_idx_images_header(data, size, file);
+  IdxImages out;
+  out.count = shape.count;
+  out.rows = shape.rows;
+  out.cols = shape.cols;
+  out.pixels.assign(data + shape.offset, data + size);
   return out;
 }
 
 IdxLabels parse_idx_labels(const uint8_t* data, std::size_t size, const std::string& file) {
-  check_header(data, size, 8, 2049, "labels", file);
-  const std::size_t count = big_endian(data + 4);
-  if (size - 8 != count)
-    throw Error(file + ": header says " + std::to_string(count) + " labels but the file has " +
-                std::to_string(size - 8) + (size - 8 < count ? " (truncated)" : " (extra bytes)"));
-  return {std::vector<uint8_t>(data + 8, data + size)};
+  const IdxShape shape = parse_idx_labels_header(data, size, file);
+  return {std::vector<uint8_t>(data + shape.offset, data + size)};
 }
 
 void check_idx_pair(const IdxImages& images, const std::string& images_file,

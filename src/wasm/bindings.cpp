@@ -90,8 +90,8 @@ EMSCRIPTEN_BINDINGS(convlab) {
                   });
                 }));
 
-  function("parseIdxImages", &idx_images);
-  function("parseIdxLabels", &idx_labels);
+  function("parseIdxImagesHeader", &idx_images_header);
+  function("parseIdxLabelsHeader", &idx_labels_header);
   function("parseNpyHeader", &npy_header);
   function("heapSize", optional_override([] {
              return guard([] { return double(emscripten_get_heap_size()); });

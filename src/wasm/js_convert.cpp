@@ -86,24 +86,28 @@ void set_data(Trainer& t, const std::string& slot, const TypedArray& x, const Fl
   });
 }
 
-val idx_images(const TypedArray& bytes, const std::string& file) {
+namespace {
+val idx_shape(const IdxShape& shape) {
+  val out = val::object();
+  out.set("count", double(shape.count));
+  out.set("rows", double(shape.rows));
+  out.set("cols", double(shape.cols));
+  out.set("offset", double(shape.offset));
+  return out;
+}
+}  // namespace
+
+val idx_images_header(const TypedArray& prefix, double file_size, const std::string& file) {
   return guard([&] {
-    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
-    const IdxImages images = parse_idx_images(data.data(), data.size(), file);
-    val out = val::object();
-    out.set("count", images.count);
-    out.set("rows", images.rows);
-    out.set("cols", images.cols);
-    out.set("pixels", copy_out(images.pixels.data(), images.pixels.size()));
-    return out;
+    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(prefix);
+    return idx_shape(parse_idx_images_header(data.data(), std::size_t(file_size), file));
   });
 }
 
-val idx_labels(const TypedArray& bytes, const std::string& file) {
+val idx_labels_header(const TypedArray& prefix, double file_size, const std::string& file) {
   return guard([&] {
-    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
-    const IdxLabels labels = parse_idx_labels(data.data(), data.size(), file);
-    return copy_out(labels.labels.data(), labels.labels.size());
+    const auto data = emscripten::convertJSArrayToNumberVector<uint8_t>(prefix);
+    return idx_shape(parse_idx_labels_header(data.data(), std::size_t(file_size), file));
   });
 }
 

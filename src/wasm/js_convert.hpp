@@ -46,9 +46,9 @@ BatchStats on_batch(Trainer& t, const Float32Array& x, const Float32Array& y, bo
 BatchStats evaluate(Trainer& t, const Float32Array& x, const Float32Array& y, int batch_size);
 Float32Array layer_output(Trainer& t, const Float32Array& x, int layer);
 void set_data(Trainer& t, const std::string& slot, const TypedArray& x, const Float32Array& y);
-val idx_images(const TypedArray& bytes, const std::string& file);
-val idx_labels(const TypedArray& bytes, const std::string& file);
 // prefix: the file's first bytes (at least its header); the data stays in JS, read in place.
+val idx_images_header(const TypedArray& prefix, double file_size, const std::string& file);
+val idx_labels_header(const TypedArray& prefix, double file_size, const std::string& file);
 val npy_header(const TypedArray& prefix, double file_size, const std::string& file);
 
 }  // namespace convlab::js

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { loadEngine } from '../../web/lib/engine.mjs';
-import { loadFashionMnist } from '../../web/lib/datasets.mjs';
+import { loadFashionMnist, parseIdxImages, parseIdxLabels } from '../../web/lib/datasets.mjs';
 import { PRESETS } from '../../web/lib/presets.mjs';
 
 const engine = await loadEngine();
@@ -94,8 +94,28 @@ test('the in-engine epoch cursor trains without copying batches and the heap sta
 });
 
 test('IDX parsing errors name the file', () => {
-  assert.throws(() => engine.parseIdxImages(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]), 'train-labels.idx'),
+  assert.throws(() => parseIdxImages(engine, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]), 'train-labels.idx'),
     { message: 'train-labels.idx: wrong magic number 2049 (expected 2051 for IDX images); this looks like a labels file' });
+  const truncated = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7]);
+  assert.throws(() => parseIdxImages(engine, truncated, 'tiny-images'),
+    { message: 'tiny-images: header says 2 images of 2x2 (8 bytes of pixels) but the file has 7 (truncated)' });
+  assert.throws(() => parseIdxLabels(engine, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 1, 2]), 'tiny-labels'),
+    { message: 'tiny-labels: header says 3 labels but the file has 2 (truncated)' });
+});
+
+test('IDX images are read in place: the pixels are a view of the file, the header checked by the engine', async () => {
+  const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 10, 20, 30, 40]);
+  const images = parseIdxImages(engine, file, 'tiny-images');
+  assert.deepEqual({ count: images.count, rows: images.rows, cols: images.cols }, { count: 2, rows: 1, cols: 2 });
+  assert.equal(images.pixels.buffer, file.buffer);
+  assert.deepEqual([...images.pixels], [10, 20, 30, 40]);
+  assert.deepEqual([...parseIdxLabels(engine, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), 'tiny-labels')], [7, 9]);
+  // The real training set (47 MB of pixels) leaves a fresh engine's heap as it was.
+  const fresh = await loadEngine();
+  const heap = fresh.heapSize();
+  const train = await loadFashionMnist(fresh, 'train');
+  assert.equal(train.count, 60000);
+  assert.equal(fresh.heapSize(), heap);
 });
 
 test('the wasm glue has no eval and runs with code generation from strings disabled', async () => {

@@ -55,11 +55,24 @@ async function readIdx(source) {
   return { name, bytes: isRawIdx ? bytes : await gunzip(bytes, name) };
 }
 
+// IDX files: the engine checks the header and the length (src/data/idx.cpp); the samples stay in
+// the file's bytes, so a 47 MB training set never passes through the wasm heap (which would keep
+// the ~94 MB it grew to for as long as the Worker lives).
+export function parseIdxImages(engine, bytes, name) {
+  const shape = engine.parseIdxImagesHeader(bytes.subarray(0, 16), bytes.length, name);
+  return { count: shape.count, rows: shape.rows, cols: shape.cols, pixels: bytes.subarray(shape.offset) };
+}
+
+export function parseIdxLabels(engine, bytes, name) {
+  const shape = engine.parseIdxLabelsHeader(bytes.subarray(0, 8), bytes.length, name);
+  return bytes.subarray(shape.offset);
+}
+
 // Returns {images: Uint8Array (count*rows*cols), labels: Float32Array, count, rows, cols, channels: 1}.
 export async function loadIdxPair(engine, imagesSource, labelsSource) {
   const [img, lab] = await Promise.all([readIdx(imagesSource), readIdx(labelsSource)]);
-  const images = engine.parseIdxImages(img.bytes, img.name);
-  const labels = engine.parseIdxLabels(lab.bytes, lab.name);
+  const images = parseIdxImages(engine, img.bytes, img.name);
+  const labels = parseIdxLabels(engine, lab.bytes, lab.name);
   if (images.count !== labels.length) {
     throw new Error(`${img.name} has ${images.count} images but ${lab.name} has ${labels.length} labels`);
   }

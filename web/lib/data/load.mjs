@@ -8,7 +8,7 @@
 // with train/test = {images: Uint8Array | Float32Array, labels: Float32Array, count, rows, cols,
 // channels}, the shape the Worker has always used. Everything is checked here, before any
 // training: every failure is a DatasetError whose message is one sentence naming the file.
-import { FASHION_MNIST_CLASSES } from '../datasets.mjs';
+import { FASHION_MNIST_CLASSES, parseIdxImages, parseIdxLabels } from '../datasets.mjs';
 import { DatasetError, DEFAULT_MAX_BYTES, asFile, checkSize, gunzipAll, head, isGzip, isZip, readAll, unzip } from './files.mjs';
 import { npyImages, npyLabels, parseNpy } from './npy.mjs';
 import { CIFAR10_CLASSES, readCifarBins, readCifarTar } from './cifar.mjs';
@@ -121,10 +121,10 @@ async function readIdxFiles(engine, files, options = {}) {
     const group = groups.get(key);
     try {
       if (kind === 'images') {
-        const img = engine.parseIdxImages(bytes, file.name);
+        const img = parseIdxImages(engine, bytes, file.name);
         group.images = { file: file.name, images: img.pixels, count: img.count, rows: img.rows, cols: img.cols };
       } else {
-        group.labels = { file: file.name, labels: Float32Array.from(engine.parseIdxLabels(bytes, file.name)) };
+        group.labels = { file: file.name, labels: Float32Array.from(parseIdxLabels(engine, bytes, file.name)) };
       }
     } catch (e) {
       throw new DatasetError(e.message, { file: file.name, code: 'dataset.corrupt' });
