@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v8';
+const CACHE = 'convlab-v9';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.

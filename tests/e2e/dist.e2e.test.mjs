@@ -56,6 +56,13 @@ test('dist/ holds pages, worker, wasm, vendor, embed, examples and the dataset, 
     'data/fashion-mnist/train-images-idx3-ubyte.gz', 'data/fashion-mnist/t10k-labels-idx1-ubyte.gz']) {
     await readFile(join(out, f)).catch(() => assert.fail(`dist/${f} is missing`));
   }
+  // The modules are bundled into js/; the service worker's offline list names what is there.
+  const shell = JSON.parse((await readFile(join(out, 'sw.js'), 'utf8')).match(/const SHELL = (\[.*\]);/)[1]);
+  assert.ok(shell.includes('js/app.mjs') && shell.includes('js/train_worker.mjs'), 'sw.js lists the bundles');
+  assert.ok(!shell.includes('lib/engine.mjs'), 'sw.js does not list bundled sources');
+  for (const f of shell.filter((p) => p !== './')) {
+    await readFile(join(out, f)).catch(() => assert.fail(`sw.js lists ${f}, which dist/ does not have`));
+  }
   for (const f of ['index.html', 'embed.html', 'examples/index.html', 'examples/lesson.html']) {
     const html = await readFile(join(out, f), 'utf8');
     assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, `${f} has a root-relative URL`);

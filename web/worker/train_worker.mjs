@@ -6,7 +6,7 @@ import { createHandler } from './handler.mjs';
 
 const DATA = new URL('../data/fashion-mnist', import.meta.url).href;
 // ?threads=N|auto (the page's `threads` setting, embed/config.mjs): fixed before the engine loads.
-const threads = new URL(import.meta.url).searchParams.get('threads');
+const threads = new URL(self.location.href).searchParams.get('threads');
 engine({ threads: threads === null || threads === 'auto' ? 'auto' : Number(threads) });
 
 async function loadFashion(e) {
