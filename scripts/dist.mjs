@@ -4,7 +4,7 @@
 // data/fashion-mnist/ — every URL in them is relative, so the folder works at any path, and it
 // needs no special headers (the single-thread build; see web/lib/engine.mjs).
 // The page's, the Worker's and the embed's modules are bundled by esbuild into js/ (three entries
-// and the chunks they share, minified together: 118 -> 95 KB gzipped for the page, README "What
+// and the chunks they share, minified together: 118 -> 93 KB gzipped for the page, README "What
 // the page downloads"); app.mjs, worker/train_worker.mjs and embed/convlab-trainer.mjs stay where
 // pages and teachers' HTML expect them, as one-line modules that load their bundle.
 //   node scripts/dist.mjs [--out dist] [--data /usr/share/datasets/fashion-mnist]
@@ -38,7 +38,7 @@ const fromDir = (dir, file) => { const r = posix(relative(dir, file)); return r.
 // Every bundle and chunk is in js/, so a URL a module makes from its own location
 // (`new URL('../wasm/convlab.wasm', import.meta.url)`) is rewritten to start from the module's
 // old place as seen from js/; imports of the vendored and Emscripten files stay imports of them.
-function keepUrls(out, js) {
+function keepUrls(js) {
   return {
     name: 'keep-urls',
     setup(b) {
@@ -59,7 +59,7 @@ async function bundleModules(out) {
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([file, name]) => [name, join(out, file)])),
     outdir: js, bundle: true, splitting: true, format: 'esm', target: 'es2022', minify: true, metafile: true,
     chunkNames: 'chunk-[hash]', outExtension: { '.js': '.mjs' }, legalComments: 'none', logLevel: 'warning',
-    plugins: [keepUrls(out, js)],
+    plugins: [keepUrls(js)],
   });
   // The bundled sources go; what no entry reaches (Node-only modules) stays, as the sources are.
   for (const input of Object.keys(metafile.inputs)) await rm(resolve(input));
