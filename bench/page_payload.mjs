@@ -20,7 +20,7 @@ const BUDGET_KB = 400;
 const groupOf = (path) => {
   if (/\/wasm\//.test(path)) return 'engine (wasm + glue)';
   if (/\/vendor\/codemirror/.test(path)) return 'code editor (CodeMirror)';
-  if (/\/vendor\//.test(path)) return 'other vendored (uPlot, fflate)';
+  if (/\/vendor\//.test(path)) return 'other vendored (fflate)';
   if (/\/i18n\//.test(path)) return 'message catalogs';
   if (/\.(mjs|js)$/.test(path)) return 'page and worker modules';
   if (/\/data\//.test(path)) return 'dataset (not code)';

@@ -1,7 +1,7 @@
 // Writes dist/: the self-contained static site a teacher copies to any static host (GitHub
 // Pages, an LMS file area, a USB stick behind `python3 -m http.server`). Pages, module Worker,
-// wasm, vendored uPlot, the embed and its examples, and Fashion-MNIST's .gz files under
-// data/fashion-mnist/ — every URL in them is relative, so the folder works at any path, and it
+// wasm, vendored CodeMirror and fflate, the embed and its examples, and Fashion-MNIST's .gz
+// files under data/fashion-mnist/ — every URL in them is relative, so the folder works at any path, and it
 // needs no special headers (the single-thread build; see web/lib/engine.mjs).
 // The page's, the Worker's and the embed's modules are bundled by esbuild into js/ (three entries
 // and the chunks they share, minified together: 118 -> 93 KB gzipped for the page, README "What
@@ -20,7 +20,7 @@ const DATA_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 
 const ENTRIES = { 'app.mjs': 'app', 'worker/train_worker.mjs': 'train_worker', 'embed/convlab-trainer.mjs': 'convlab-trainer' };
 
 export async function buildDist({ out = join(ROOT, 'dist'), data = '/usr/share/datasets/fashion-mnist' } = {}) {
-  for (const needed of ['web/wasm/convlab.wasm', 'web/vendor/uPlot.esm.js']) {
+  for (const needed of ['web/wasm/convlab.wasm', 'web/vendor/codemirror.mjs']) {
     await stat(join(ROOT, needed)).catch(() => { throw new Error(`${needed} is missing: run sh scripts/build.sh first`); });
   }
   await rm(out, { recursive: true, force: true });

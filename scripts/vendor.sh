@@ -4,18 +4,16 @@
 #   sh scripts/vendor.sh        (needs `npm ci` first)
 set -eu
 cd "$(dirname "$0")/.."
-src=node_modules/uplot/dist
-if [ ! -f "$src/uPlot.esm.js" ]; then
-  echo "vendor.sh: $src/uPlot.esm.js is missing; run npm ci first" >&2
+if [ ! -f node_modules/fflate/esm/browser.js ]; then
+  echo "vendor.sh: node_modules/fflate/esm/browser.js is missing; run npm ci first" >&2
   exit 1
 fi
 mkdir -p web/vendor
-# Minified by esbuild on the way (the same code, no comments or spaces: 41 -> 23 KB gzipped for
-# uPlot, 22 -> 12 for fflate); not patched.
+# Minified by esbuild on the way (the same code, no comments or spaces: 22 -> 12 KB gzipped for
+# fflate); not patched.
 minify() { node_modules/.bin/esbuild "$1" --minify --legal-comments=none --log-level=warning --outfile="$2"; }
-minify "$src/uPlot.esm.js" web/vendor/uPlot.esm.js
-cp "$src/uPlot.min.css" web/vendor/
-cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE
+# Left by builds from before the charts were our own (ui/line_chart.mjs); dist/ would copy them.
+rm -f web/vendor/uPlot.esm.js web/vendor/uPlot.min.css web/vendor/uPlot.LICENSE
 # fflate (zip for .npz files and image-folder zips): its browser ES module.
 minify node_modules/fflate/esm/browser.js web/vendor/fflate.mjs
 cp node_modules/fflate/LICENSE web/vendor/fflate.LICENSE

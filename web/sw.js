@@ -4,7 +4,7 @@
 // a new deployment shows on the next visit. Paths are relative to this file, so the same file
 // works at a host's root and in a sub-folder (GitHub Pages, an LMS file area).
 // A classic script (not a module): module service workers are not yet supported everywhere.
-const CACHE = 'convlab-v9';
+const CACHE = 'convlab-v10';
 
 // Everything the page and its Worker load. tests/js/service_worker.test.mjs checks this list
 // against the files in web/, so a new module cannot be forgotten.
@@ -19,13 +19,13 @@ const SHELL = [
   'lib/conv_step.mjs', 'ui/stepthrough_panel.mjs', 'ui/stepthrough_view.mjs', 'ui/kernel_history.mjs',
   'page/client.mjs', 'page/controller.mjs', 'page/experiments_store.mjs', 'page/lifecycle.mjs', 'page/parse_code.mjs',
   'page/presets_code.mjs', 'page/runs.mjs', 'page/store.mjs', 'page/isolation.mjs',
-  'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
+  'ui/chart_scale.mjs', 'ui/colormap.mjs', 'ui/curve_model.mjs', 'ui/curves.mjs', 'ui/line_chart.mjs', 'ui/data_table.mjs', 'ui/evaluation.mjs', 'ui/experiments.mjs', 'ui/feature_maps.mjs', 'ui/model_code.mjs',
   'ui/run_store.mjs', 'ui/runs_panel.mjs', 'ui/ui.css',
   'ui/curves_panel.mjs', 'ui/eval_panel.mjs', 'ui/experiments_panel.mjs', 'ui/log_panel.mjs', 'ui/maps_panel.mjs', 'ui/model_panel.mjs',
   'ui/share_panel.mjs', 'ui/status_panel.mjs', 'ui/train_panel.mjs', 'ui/prefs_panel.mjs',
   'worker/handler.mjs', 'worker/heartbeat.mjs', 'worker/protocol.mjs', 'worker/train_worker.mjs',
-  'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'vendor/fflate.mjs', 'vendor/codemirror.mjs',
-  'ui/code_editor.mjs', 'ui/code_editor.css', 'ui/python_tokens.mjs',
+  'vendor/fflate.mjs', 'vendor/codemirror.mjs',
+  'ui/code_editor.mjs', 'ui/code_editor.css', 'ui/python_tokens.mjs', 'ui/code_highlight.mjs', 'ui/code_commands.mjs',
   'lib/data/cifar.mjs', 'lib/data/files.mjs', 'lib/data/images.mjs', 'lib/data/load.mjs', 'lib/data/npy.mjs',
   'lib/data/pickle.mjs', 'lib/data/split.mjs', 'lib/data/tar.mjs',
   'ui/dataset_panel.mjs', 'page/dataset_fit.mjs', 'page/dataset_store.mjs',

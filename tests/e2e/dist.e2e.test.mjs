@@ -52,7 +52,7 @@ async function trainFewBatches(page) {
 
 test('dist/ holds pages, worker, wasm, vendor, embed, examples and the dataset, with relative URLs only', async () => {
   for (const f of ['index.html', 'embed.html', 'sw.js', 'app.mjs', 'worker/train_worker.mjs', 'wasm/convlab.wasm', 'wasm/convlab.mjs',
-    'vendor/uPlot.esm.js', 'embed/convlab-trainer.mjs', 'examples/index.html', 'examples/lesson.html',
+    'vendor/codemirror.mjs', 'embed/convlab-trainer.mjs', 'examples/index.html', 'examples/lesson.html',
     'data/fashion-mnist/train-images-idx3-ubyte.gz', 'data/fashion-mnist/t10k-labels-idx1-ubyte.gz']) {
     await readFile(join(out, f)).catch(() => assert.fail(`dist/${f} is missing`));
   }

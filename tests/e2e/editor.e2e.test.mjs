@@ -107,6 +107,45 @@ test('Tab and Shift-Tab indent the line; a bracket beside the cursor shows its m
   assert.deepEqual((await shown()).matching, ['[', ']']);
 });
 
+test('the keys of a Python cell: Enter indents, Backspace dedents, comments, line moves, undo and redo', async () => {
+  await pasteCode(page, 'x = [\ny = 2');
+  const code = () => editorCode(page);
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('1,');
+  assert.equal(await code(), 'x = [\n    1,\ny = 2', 'Enter after "[" indents by 4');
+  await page.keyboard.press('Enter');
+  assert.equal(await code(), 'x = [\n    1,\n    \ny = 2', 'Enter keeps the indent');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(']');
+  assert.equal(await code(), 'x = [\n    1,\n]\ny = 2', 'Backspace in the indent takes 4 spaces');
+  await page.keyboard.press('Control+z');
+  assert.equal(await code(), 'x = [\n    1,\n\ny = 2', 'undo takes back the typing');
+  await page.keyboard.press('Control+Shift+Z');
+  assert.equal(await code(), 'x = [\n    1,\n]\ny = 2', 'redo puts it back');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+/');
+  assert.equal(await code(), 'x = [\n    1,\n]\n# y = 2', 'Ctrl+/ comments the line');
+  await page.keyboard.press('Control+/');
+  await page.keyboard.press('Alt+ArrowUp');
+  assert.equal(await code(), 'x = [\n    1,\ny = 2\n]', 'Alt+Up moves the line up');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Delete');
+  assert.equal(await code(), 'x = [\n    1,\n\n]', 'Home, Shift+End, Delete removes the line text');
+  const steps = [];
+  while (steps.length < 12 && (steps.at(-1) ?? '') !== 'x = [\ny = 2') {
+    await page.keyboard.press('Control+z');
+    steps.push(await code());
+  }
+  assert.equal(steps.at(-1), 'x = [\ny = 2', `undo goes back to the pasted cell: ${JSON.stringify(steps)}`);
+  assert.equal(steps.length, 9, `one step per command, typing within 500 ms joined: ${JSON.stringify(steps)}`);
+  await pasteCode(page, CELL); // for the next test
+  await page.waitForFunction(() => document.getElementById('model-error').textContent === '');
+  assert.deepEqual(errors, []);
+});
+
 test('the editor is read-only while a run trains, editable after', async () => {
   await page.fill('#samples', '3200');
   await page.fill('#epochs', '1');

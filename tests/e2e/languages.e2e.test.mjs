@@ -130,10 +130,12 @@ for (const { lang, train, word, error, status } of LANGUAGES) {
     assert.match(await page.inputValue('#share-url'), new RegExp(`[#&]lang=${lang}$`));
     assert.match(await page.inputValue('#share-element'), new RegExp(` lang="${lang}"></convlab-trainer>`));
 
-    // Print: no buttons, no dark background, the charts inside the page's width.
+    // Print: no buttons but the charts' legends (their keys, which are buttons on screen), no
+    // dark background, the charts inside the page's width.
     await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
     const print = await page.evaluate(() => ({
-      buttons: [...document.querySelectorAll('button')].filter((b) => b.offsetParent !== null).length,
+      buttons: [...document.querySelectorAll('button:not(.cl-legend-item)')].filter((b) => b.offsetParent !== null).length,
+      legends: [...document.querySelectorAll('#curves-panel .cl-legend-item')].filter((b) => b.offsetParent !== null).length,
       bg: getComputedStyle(document.querySelector('.panel')).backgroundColor,
       body: getComputedStyle(document.body).backgroundColor,
       summary: document.getElementById('summary').offsetParent !== null,
@@ -141,6 +143,7 @@ for (const { lang, train, word, error, status } of LANGUAGES) {
       page: document.querySelector('main').getBoundingClientRect().right,
     }));
     assert.equal(print.buttons, 0, 'buttons in print');
+    assert.equal(print.legends, 8, 'the two legends in print');
     assert.equal(print.bg, 'rgb(255, 255, 255)');
     assert.equal(print.body, 'rgb(255, 255, 255)');
     assert.ok(print.summary, 'the summary is printed');

@@ -86,6 +86,41 @@ test('the lab model trains on a subset: curves get points, feature maps are draw
   await shoot('#feature-grid', 'feature-maps');
 });
 
+test('the loss chart: the legend follows the cursor, its buttons hide series, a drag zooms and a double-click zooms out', async () => {
+  const chart = page.locator('#loss-chart');
+  await chart.scrollIntoViewIfNeeded();
+  const pixels = () => page.evaluate(() => document.querySelector('#loss-chart canvas').toDataURL());
+  const legend = () => page.evaluate(() => [...document.querySelectorAll('#loss-chart .cl-legend li')].map((li) => li.textContent));
+  const steps = (await runs()).at(-1).losses.length;
+  const drawn = await pixels();
+  // Not hovering: the latest values (the step of the last batch).
+  assert.match((await legend())[0], new RegExp(`:\\s*${steps}$`));
+  const box = await page.locator('#loss-chart .cl-chart-over').boundingBox();
+  const plot = { left: box.x + 74, right: box.x + box.width - 14, y: box.y + 60 };
+  await page.mouse.move(plot.left + 0.25 * (plot.right - plot.left), plot.y);
+  const hovered = Number(/:\s*(\d+)$/.exec((await legend())[0])[1]);
+  assert.ok(Math.abs(hovered - 0.25 * steps) <= 2, `hovering a quarter across shows step ${hovered} of ${steps}`);
+  await page.mouse.move(plot.left, box.y - 20);  // off the chart: back to the latest
+  assert.match((await legend())[0], new RegExp(`:\\s*${steps}$`));
+
+  const batch = page.locator('#loss-chart .cl-legend-item').first();
+  await batch.click();
+  assert.equal(await batch.getAttribute('aria-pressed'), 'false');
+  assert.notEqual(await pixels(), drawn, 'hiding batch loss changes the picture');
+  await batch.press('Enter');
+  assert.equal(await batch.getAttribute('aria-pressed'), 'true');
+  assert.equal(await pixels(), drawn, 'shown again: the same picture');
+
+  await page.mouse.move(plot.left + 10, plot.y);
+  await page.mouse.down();
+  await page.mouse.move(plot.left + 80, plot.y, { steps: 4 });
+  await page.mouse.up();
+  assert.notEqual(await pixels(), drawn, 'a drag zooms in');
+  await page.mouse.dblclick(plot.left + 40, plot.y);
+  assert.equal(await pixels(), drawn, 'a double-click zooms out');
+  assert.deepEqual(errors, []);
+});
+
 test('the first ten losses on the page equal those of the same run in Node', async () => {
   const events = [];
   const e = await engine();

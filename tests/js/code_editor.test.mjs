@@ -1,11 +1,12 @@
-// The code editor's parts that need no browser: the Python tokenizer (run the way CodeMirror's
-// StreamLanguage runs it, line by line with its state carried over), the range an error is
-// underlined at, and which argument an engine error names.
+// The code editor's parts that need no browser: the Python tokenizer (run line by line with its
+// state carried over, as ui/code_highlight.mjs runs it), the brackets it pairs, the range an
+// error is underlined at, and which argument an engine error names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StringStream } from '@codemirror/language';
 import { Text } from '@codemirror/state';
 import { pythonTokens } from '../../web/ui/python_tokens.mjs';
+import { LineStream, tokenize as highlight, bracketMarks } from '../../web/ui/code_highlight.mjs';
+import { nextIndent } from '../../web/ui/code_commands.mjs';
 import { errorRange } from '../../web/ui/code_editor.mjs';
 import { parseCode, errorArgument } from '../../web/page/parse_code.mjs';
 
@@ -14,7 +15,7 @@ function tokenize(code) {
   const state = pythonTokens.startState();
   const out = [];
   for (const line of code.split('\n')) {
-    const stream = new StringStream(line, 4, 4);
+    const stream = new LineStream(line);
     while (!stream.eol()) {
       stream.start = stream.pos;
       const tag = pythonTokens.token(stream, state);
@@ -78,4 +79,33 @@ test('an engine error is underlined at the argument it names', () => {
   assert.equal(text(errorArgument(layerSpans[0], 'conv2d: Conv2D strides must be positive')), '2');
   assert.equal(text(errorArgument(layerSpans[1], 'dense: Dense expects a flat input (None, features)')), 'tf.keras.layers.Dense(10)');
   assert.deepEqual(errorArgument(undefined, 'anything'), {});
+});
+
+test('the highlighter gives each token its class, in document offsets across lines', () => {
+  const code = "print(1)  # one\nDense(10, activation='relu')";
+  const classes = highlight(code).tokens.map((t) => [code.slice(t.from, t.to), t.cls]);
+  assert.deepEqual(classes, [['print', 'tok-builtin'], ['1', 'tok-number'], ['# one', 'tok-comment'], ['Dense', 'tok-function'], ['10', 'tok-number'],
+    ['activation', 'tok-argument'], ["'relu'", 'tok-string']]);
+});
+
+test('brackets pair across lines, skip strings and comments, and the one beside the cursor is marked', () => {
+  const code = "f([1, ')'],\n  {2: 3})  # (\n]";
+  const { brackets } = highlight(code);
+  const pairs = [...brackets].filter(([a, b]) => a < b).map(([a, b]) => code[a] + code[b]);
+  assert.deepEqual(pairs.sort(), ['()', '[]', '{}']);
+  assert.equal(brackets.size, 7, "the ')' in the string and the '(' in the comment are not brackets; the last ']' is");
+  assert.equal(brackets.get(code.lastIndexOf(']')), -1);
+  const open = code.indexOf('(');
+  assert.deepEqual(bracketMarks(brackets, open), [{ at: open, cls: 'cm-matchingBracket' }, { at: code.indexOf(')  #'), cls: 'cm-matchingBracket' }]);
+  assert.deepEqual(bracketMarks(brackets, open + 1).map((m) => code[m.at]), ['[', ']'], 'after "(" comes "[": the one after the cursor first');
+  assert.deepEqual(bracketMarks(brackets, code.length), [{ at: code.length - 1, cls: 'cm-nonmatchingBracket' }]);
+  assert.deepEqual(bracketMarks(brackets, 4), [], 'no bracket beside');
+});
+
+test('Enter keeps the indent, and adds 4 after a colon or an open bracket', () => {
+  assert.equal(nextIndent('    x = 1'), '    ');
+  assert.equal(nextIndent('model = Sequential(['), '    ');
+  assert.equal(nextIndent('    def f(x):  # note'), '        ');
+  assert.equal(nextIndent("    Dense(10, activation='relu'),"), '    ');
+  assert.equal(nextIndent(''), '');
 });

@@ -4,7 +4,6 @@ import {
   accuracyRange, createColumns, createCurveModel, createEma, EMA_WEIGHT, emaSmooth, formatValue, lossRange, lowerBound,
   overlayPoints, setPoint,
 } from '../../web/ui/curve_model.mjs';
-import { validLocale, chartFailureNote } from '../../web/ui/curves.mjs';
 
 const close = (a, b, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 
@@ -109,18 +108,3 @@ test('the curves data table joins loss and accuracy on the same rows, keys once'
   assert.deepEqual(joined.rows, [[1, 10, '0.5000', '0.6000', '0.8000', '0.7000']]);
 });
 
-test('validLocale keeps a valid BCP 47 tag and replaces POSIX "C" (WebKit under LANG=C.UTF-8)', () => {
-  assert.equal(validLocale('de-CH'), 'de-CH');
-  assert.equal(validLocale('C'), 'en-US');
-  assert.equal(validLocale(''), 'en-US');
-  assert.equal(validLocale(undefined), 'en-US');
-  assert.throws(() => new Intl.NumberFormat('C'), RangeError);  // what uPlot hit
-});
-
-test('the chart failure note names vendor/ only when the module did not load', () => {
-  const missing = chartFailureNote(new TypeError('Failed to fetch dynamically imported module: x'));
-  assert.match(missing, /uPlot\.esm\.js did not load/);
-  const crash = chartFailureNote(new RangeError('invalid language tag: C'));
-  assert.match(crash, /RangeError: invalid language tag: C/);
-  assert.doesNotMatch(crash, /vendor/);
-});

@@ -172,8 +172,6 @@ export default {
   'curves.series.batch': 'batch {metric}',
   'curves.series.smoothed': 'smoothed (EMA {weight})',
   'curves.axis.step': 'batch step',
-  'curves.failed': 'The chart could not be drawn ({detail}). The data table below still has every value.',
-  'curves.failedVendor': 'The chart could not be drawn ({detail}): web/vendor/uPlot.esm.js did not load; `npm run build` (or sh scripts/vendor.sh) copies it there. The data table below still has every value.',
   'curves.summary.empty': '{name} learning curve: no training data yet.',
   'curves.summary.emptyOverlaid': '{name} learning curve: no training data yet; {overlaid} earlier experiment(s) overlaid.',
   'curves.summary.steps': '{name} learning curve over {steps} batch steps',

@@ -172,8 +172,6 @@ export default {
   'curves.series.batch': 'バッチの {metric}',
   'curves.series.smoothed': '平滑化(EMA {weight})',
   'curves.axis.step': 'バッチステップ',
-  'curves.failed': 'グラフを読み込めませんでした({detail})。下のデータ表にはすべての値が残っています。',
-  'curves.failedVendor': 'グラフを描けませんでした({detail}): web/vendor/uPlot.esm.js を読み込めませんでした。`npm run build`(または sh scripts/vendor.sh)でコピーしてください。下のデータ表にはすべての値が残っています。',
   'curves.summary.empty': '{name} の学習曲線: まだ学習データがありません。',
   'curves.summary.emptyOverlaid': '{name} の学習曲線: まだ学習データがありません。以前の実験 {overlaid} 件を重ねて表示しています。',
   'curves.summary.steps': '{steps} バッチステップにわたる {name} の学習曲線',

@@ -172,8 +172,6 @@ export default {
   'curves.series.batch': '배치 {metric}',
   'curves.series.smoothed': '평활화 (EMA {weight})',
   'curves.axis.step': '배치 단계',
-  'curves.failed': '차트를 불러오지 못했습니다 ({detail}). 아래 데이터 표에는 모든 값이 그대로 있습니다.',
-  'curves.failedVendor': '차트를 그리지 못했습니다 ({detail}): web/vendor/uPlot.esm.js를 불러오지 못했습니다. `npm run build`(또는 sh scripts/vendor.sh)로 복사하세요. 아래 데이터 표에는 모든 값이 그대로 있습니다.',
   'curves.summary.empty': '{name} 학습 곡선: 아직 학습 데이터가 없습니다.',
   'curves.summary.emptyOverlaid': '{name} 학습 곡선: 아직 학습 데이터가 없습니다. 이전 실험 {overlaid}개를 겹쳐 표시합니다.',
   'curves.summary.steps': '배치 {steps}단계에 걸친 {name} 학습 곡선',

@@ -15,23 +15,10 @@
 // CSP blocks. Our own styles for it are code_editor.css, linked inside the shadow root; the
 // page's theme reaches them through its inherited custom properties (--fg, --tok-keyword, ...).
 import {
-  EditorState, StateField, StateEffect, Compartment, EditorView, keymap, lineNumbers, highlightActiveLineGutter,
-  Decoration, WidgetType, StreamLanguage, bracketMatching, syntaxHighlighting, indentUnit, defaultKeymap, history,
-  historyKeymap, indentWithTab, tagHighlighter, tags,
+  EditorState, StateField, StateEffect, Compartment, EditorView, lineNumbers, highlightActiveLineGutter, Decoration, WidgetType,
 } from '../vendor/codemirror.mjs';
-import { pythonTokens } from './python_tokens.mjs';
-
-// Token colours are classes styled in style.css (light and dark themes there).
-const highlighter = tagHighlighter([
-  { tag: tags.comment, class: 'tok-comment' },
-  { tag: tags.keyword, class: 'tok-keyword' },
-  { tag: tags.string, class: 'tok-string' },
-  { tag: [tags.number, tags.atom], class: 'tok-number' },
-  { tag: [tags.function(tags.variableName), tags.definition(tags.variableName)], class: 'tok-function' },
-  { tag: tags.standard(tags.variableName), class: 'tok-builtin' },
-  { tag: tags.attributeName, class: 'tok-argument' },
-  { tag: tags.meta, class: 'tok-meta' },
-]);
+import { pythonHighlighting } from './code_highlight.mjs';
+import { editorCommands } from './code_commands.mjs';
 
 class ErrorMessage extends WidgetType {
   constructor(text) {
@@ -102,10 +89,7 @@ export function createCodeEditor(host, { onChange = () => {}, label } = {}) {
     state: EditorState.create({
       doc: '',
       extensions: [
-        lineNumbers(), highlightActiveLineGutter(), history(), bracketMatching(),
-        StreamLanguage.define(pythonTokens), syntaxHighlighting(highlighter),
-        indentUnit.of('    '), EditorState.tabSize.of(4),
-        keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap]),
+        lineNumbers(), highlightActiveLineGutter(), pythonHighlighting(), editorCommands(), EditorState.tabSize.of(4),
         readOnly.of(EditorState.readOnly.of(false)), errorField,
         EditorView.contentAttributes.of({
           spellcheck: 'false', autocorrect: 'off', autocapitalize: 'off', translate: 'no',

@@ -1,6 +1,7 @@
-// The data behind the learning curves, without the DOM: the debiased EMA, uPlot's columnar
-// format [xs, ...ys] (one row per step, null where a series has no value), axis ranges, and the
-// curve model that events append to (web/ui/curves.mjs draws it with uPlot). Imports in Node.
+// The data behind the learning curves, without the DOM: the debiased EMA, the columnar format
+// [xs, ...ys] (one row per step, null where a series has no value), axis ranges, and the curve
+// model that events append to (web/ui/curves.mjs draws it with ui/line_chart.mjs). Imports in
+// Node.
 //
 // Per-batch values are kept raw and smoothed with TensorBoard's debiased moving average:
 //   s_n = w * s_{n-1} + (1 - w) * v_n,  shown as s_n / (1 - w^n),  w = EMA_WEIGHT = 0.98,
@@ -8,6 +9,9 @@
 // to 0.
 
 import { t, formatNumber } from '../lib/i18n.mjs';
+import { lowerBound } from './chart_scale.mjs';
+
+export { lowerBound };
 
 export const EMA_WEIGHT = 0.98;
 
@@ -44,24 +48,12 @@ export function emaSmooth(values, weight = EMA_WEIGHT) {
   return Array.from(values, (v) => ema.push(v));
 }
 
-// uPlot columns for `nSeries` y series: [xs, ys1, ..., ysN], plain arrays.
+// Columns for `nSeries` y series: [xs, ys1, ..., ysN], plain arrays.
 export function createColumns(nSeries) {
   return Array.from({ length: nSeries + 1 }, () => []);
 }
 
-// First index i with xs[i] >= x (xs ascending).
-export function lowerBound(xs, x) {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-// Sets series `series` (1-based, as in uPlot) to value at x, keeping xs ascending and every
+// Sets series `series` (1-based: column 0 is xs) to value at x, keeping xs ascending and every
 // column the same length: appends a row when x is past the end (the usual case, O(1)), reuses
 // the row when x is already there, and otherwise inserts one. Other series get null in new rows.
 // Non-finite values are stored as null. Returns the row index.

@@ -1,0 +1,321 @@
+// A small canvas line chart, what the learning curves (ui/curves.mjs) need and no more: series
+// with dashes and round points, gaps spanned, a fitted y range, a legend that shows the
+// values under the cursor (the latest ones otherwise) and whose entries are buttons that hide
+// and show their series, drag across the plot to zoom the x axis, double-click to zoom out.
+// It replaced uPlot, whose 23 KB (gzipped) were the page's largest lever on its 400 KB budget.
+//
+// createLineChart(container, {title, width, height, series, xLabel, yLabel, colors, yRange, draw})
+//   series[0]: {label, value(x) -> text}; series[1..]: {label, stroke, width, dash, points, show, value(y) -> text}
+//     points: {size, fill, width} or absent; show: false starts hidden
+//   colors: {axis, grid, select}; yRange(min, max) -> [lo, hi] of the y axis (min, max may be null)
+//   draw(chart): called after the series, clipped to the plot box, to add marks (epoch lines)
+// -> {root, canvas, series, bbox, ctx, valToPos(v, 'x' | 'y'), setData(columns), setSize({width, height}),
+//     setSeries(i, {show}), destroy()}
+// Coordinates given to draw() and returned by valToPos are CSS pixels on the canvas.
+
+import { linearTicks, lowerBound, makeScale, nearestIndex, valueExtent } from './chart_scale.mjs';
+import { formatNumber } from '../lib/i18n.mjs';
+
+const PAD = { top: 10, right: 14, bottom: 46, left: 74 }; // room for ticks and the axis labels
+const el = (tag, cls) => Object.assign(document.createElement(tag), cls ? { className: cls } : {});
+
+export function createLineChart(container, opts) {
+  const { series, colors } = opts;
+  let width = opts.width;
+  let height = opts.height;
+  let data = [[]];
+  let zoom = null; // [x0, x1] while zoomed in
+  let cursor = -1; // data index under the pointer
+  let drag = null; // pointer x where a zoom drag started
+  let layout = null; // the last draw's scales and plot box
+
+  const root = el('div', 'cl-chart');
+  const title = el('div', 'cl-chart-title');
+  title.textContent = opts.title;
+  const stack = el('div', 'cl-chart-stack');
+  const canvas = el('canvas');
+  const over = el('canvas', 'cl-chart-over');
+  over.setAttribute('aria-hidden', 'true');
+  stack.append(canvas, over);
+  const legend = el('ul', 'cl-legend');
+  root.append(title, stack, legend);
+  container.append(root);
+  const ctx = canvas.getContext('2d');
+  const octx = over.getContext('2d');
+  const font = () => `12px ${getComputedStyle(root).fontFamily || 'system-ui, sans-serif'}`;
+
+  const items = series.map((s, i) => {
+    const item = el('li');
+    const value = el('span', 'cl-legend-value');
+    const name = document.createTextNode(`${s.label}:`);
+    if (i === 0) {
+      item.append(name, value);
+    } else {
+      s.show = s.show !== false;
+      const button = el('button', 'cl-legend-item');
+      button.type = 'button';
+      const swatch = el('span', 'cl-swatch');
+      swatch.style.borderColor = s.stroke;
+      if (s.dash) swatch.style.borderStyle = 'dashed';
+      button.append(swatch, name, value);
+      button.addEventListener('click', () => setSeries(i, { show: !s.show }));
+      item.append(button);
+    }
+    legend.append(item);
+    return { item, value, button: item.querySelector('button') };
+  });
+
+  function syncLegend() {
+    const xs = data[0];
+    const at = cursor >= 0 ? cursor : xs.length - 1;
+    series.forEach((s, i) => {
+      const { value, button } = items[i];
+      let v = null;
+      if (at >= 0) {
+        v = data[i]?.[at] ?? null;
+        // Not hovering: each series' latest value (epoch series have few).
+        for (let k = at; cursor < 0 && v == null && k >= 0; k--) v = data[i]?.[k] ?? null;
+      }
+      value.textContent = s.value(v);
+      if (button) {
+        button.setAttribute('aria-pressed', String(s.show));
+        button.classList.toggle('cl-off', !s.show);
+      }
+    });
+  }
+
+  function fit(c, context) {
+    const ratio = globalThis.devicePixelRatio || 1;
+    const w = Math.round(width * ratio);
+    const h = Math.round(height * ratio);
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+      c.style.width = `${width}px`;
+      c.style.height = `${height}px`;
+    }
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    return ratio;
+  }
+
+  function scales() {
+    const xs = data[0];
+    let [x0, x1] = zoom ?? [xs[0] ?? 0, xs.at(-1) ?? 1];
+    if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
+    const i0 = Math.max(0, lowerBound(xs, x0) - 1);
+    const i1 = Math.min(xs.length - 1, lowerBound(xs, x1));
+    const shown = data.slice(1).filter((_, k) => series[k + 1].show);
+    const [y0, y1] = opts.yRange(...valueExtent(shown, i0, i1));
+    const box = { left: PAD.left, top: PAD.top, width: Math.max(10, width - PAD.left - PAD.right), height: Math.max(10, height - PAD.top - PAD.bottom) };
+    return { box, i0, i1, x: makeScale(x0, x1), y: makeScale(y0, y1, { reverse: true }) };
+  }
+
+  const xPos = (v) => layout.x.pos(v, layout.box.left, layout.box.width);
+  const yPos = (v) => layout.y.pos(v, layout.box.top, layout.box.height);
+
+  function drawAxes() {
+    const { box, x, y } = layout;
+    ctx.font = font();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = colors.grid;
+    ctx.fillStyle = colors.axis;
+    const yTicks = linearTicks(y.min, y.max, Math.max(2, Math.round(box.height / 34)));
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of yTicks) {
+      const py = Math.round(yPos(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(box.left, py);
+      ctx.lineTo(box.left + box.width, py);
+      ctx.stroke();
+      ctx.fillText(formatNumber(v), box.left - 8, py);
+    }
+    const xTicks = linearTicks(x.min, x.max, Math.max(2, Math.round(box.width / 70))).filter((v) => v >= x.min && Number.isInteger(v));
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const v of xTicks) {
+      const px = Math.round(xPos(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(px, box.top);
+      ctx.lineTo(px, box.top + box.height);
+      ctx.stroke();
+      ctx.fillText(formatNumber(v), px, box.top + box.height + 6);
+    }
+    ctx.font = `600 ${font()}`;
+    ctx.fillText(opts.xLabel, box.left + box.width / 2, box.top + box.height + 26);
+    ctx.save();
+    ctx.translate(14, box.top + box.height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(opts.yLabel, 0, 0);
+    ctx.restore();
+  }
+
+  // One series: a path through its non-null values (several values on one device pixel column
+  // become that column's first, lowest, highest and last: the same picture for far fewer
+  // segments), then its points.
+  function drawSeries(s, ys, ratio) {
+    const { i0, i1 } = layout;
+    const xs = data[0];
+    ctx.strokeStyle = s.stroke;
+    ctx.lineWidth = s.width ?? 1;
+    ctx.setLineDash(s.dash ?? []);
+    ctx.beginPath();
+    let col = null;
+    let lo = 0;
+    let hi = 0;
+    let last = 0;
+    const flush = () => {
+      if (col === null) return;
+      if (lo !== hi) {
+        ctx.lineTo(col, lo);
+        ctx.lineTo(col, hi);
+      }
+      ctx.lineTo(col, last);
+    };
+    for (let i = i0; i <= i1; i++) {
+      const v = ys[i];
+      if (v == null || !Number.isFinite(v)) continue;
+      const c = Math.round(xPos(xs[i]) * ratio) / ratio;
+      const py = yPos(v);
+      if (c === col) {
+        lo = Math.min(lo, py);
+        hi = Math.max(hi, py);
+        last = py;
+        continue;
+      }
+      flush();
+      if (col === null) ctx.moveTo(c, py);
+      else ctx.lineTo(c, py);
+      col = c;
+      lo = hi = last = py;
+    }
+    flush();
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (!s.points) return;
+    ctx.fillStyle = s.points.fill ?? s.stroke;
+    ctx.lineWidth = s.points.width ?? 1;
+    for (let i = i0; i <= i1; i++) {
+      const v = ys[i];
+      if (v == null || !Number.isFinite(v)) continue;
+      ctx.beginPath();
+      ctx.arc(xPos(xs[i]), yPos(v), s.points.size / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+
+  function draw() {
+    const ratio = fit(canvas, ctx);
+    layout = scales();
+    drawAxes();
+    const { box } = layout;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10);
+    ctx.clip();
+    series.forEach((s, i) => { if (i > 0 && s.show) drawSeries(s, data[i], ratio); });
+    opts.draw?.(chart);
+    ctx.restore();
+    drawOverlay();
+    syncLegend();
+  }
+
+  // The cursor's line and the points under it, and the zoom selection: on a second canvas, so
+  // moving the pointer does not redraw the series.
+  function drawOverlay(pointerX) {
+    fit(over, octx);
+    if (!layout) return;
+    const { box } = layout;
+    if (drag !== null && pointerX !== undefined) {
+      octx.fillStyle = colors.select;
+      octx.fillRect(Math.min(drag, pointerX), box.top, Math.abs(pointerX - drag), box.height);
+    }
+    if (cursor < 0 || cursor >= data[0].length) return;
+    const px = Math.round(xPos(data[0][cursor])) + 0.5;
+    octx.strokeStyle = colors.axis;
+    octx.setLineDash([4, 3]);
+    octx.beginPath();
+    octx.moveTo(px, box.top);
+    octx.lineTo(px, box.top + box.height);
+    octx.stroke();
+    octx.setLineDash([]);
+    series.forEach((s, i) => {
+      const v = data[i][cursor];
+      if (i === 0 || !s.show || v == null || !Number.isFinite(v)) return;
+      octx.fillStyle = s.stroke;
+      octx.beginPath();
+      octx.arc(px, yPos(v), 4, 0, 2 * Math.PI);
+      octx.fill();
+    });
+  }
+
+  const pointer = (ev) => {
+    const r = over.getBoundingClientRect();
+    return Math.min(Math.max(ev.clientX - r.left, layout.box.left), layout.box.left + layout.box.width);
+  };
+  over.addEventListener('pointermove', (ev) => {
+    if (!layout || !data[0].length) return;
+    const px = pointer(ev);
+    cursor = nearestIndex(data[0], layout.x.val(px, layout.box.left, layout.box.width));
+    drawOverlay(px);
+    syncLegend();
+  });
+  over.addEventListener('pointerleave', () => {
+    if (drag !== null) return;
+    cursor = -1;
+    drawOverlay();
+    syncLegend();
+  });
+  over.addEventListener('pointerdown', (ev) => {
+    if (!layout || ev.button !== 0) return;
+    drag = pointer(ev);
+    over.setPointerCapture?.(ev.pointerId);
+  });
+  over.addEventListener('pointerup', (ev) => {
+    if (drag === null) return;
+    const [a, b] = [drag, pointer(ev)].sort((p, q) => p - q);
+    drag = null;
+    const { box, x } = layout;
+    if (b - a >= 5) zoom = [x.val(a, box.left, box.width), x.val(b, box.left, box.width)];
+    draw();
+  });
+  over.addEventListener('dblclick', () => {
+    zoom = null;
+    draw();
+  });
+
+  function setSeries(i, { show }) {
+    series[i].show = Boolean(show);
+    draw();
+    opts.onSeries?.(i);
+  }
+
+  const chart = {
+    root,
+    canvas,
+    series,
+    ctx,
+    get bbox() {
+      return layout.box;
+    },
+    valToPos: (v, axis) => (axis === 'x' ? xPos(v) : yPos(v)),
+    setData(columns) {
+      data = columns;
+      if (cursor >= data[0].length) cursor = -1;
+      draw();
+    },
+    setSize(size) {
+      ({ width, height } = { width, height, ...size });
+      draw();
+    },
+    setSeries,
+    destroy() {
+      root.remove();
+    },
+  };
+  draw();
+  return chart;
+}
