@@ -1,12 +1,14 @@
 // The static bundle (npm run build → dist/) as a teacher would host it: copied into a
 // sub-folder of a plain static server (no CSP, no COOP/COEP, nothing special), where the lab
-// trains, the examples embed it, no request leaves the origin, and — after the first visit —
-// the service worker lets the page reload and train Fashion-MNIST with the network off.
+// trains, the examples embed it, no request leaves the origin, its code stays within 400 KB
+// gzipped in each language, and — after the first visit — the service worker lets the page
+// reload and train Fashion-MNIST with the network off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { startServer } from '../../scripts/serve.mjs';
 import { buildDist } from '../../scripts/dist.mjs';
 import { launchBrowser } from './browser.mjs';
@@ -122,6 +124,35 @@ test('after the first visit the page reloads and trains offline (service worker)
     await browser.context.setOffline(false);
   }
   await page.close();
+});
+
+// Issue 16's budget: the JavaScript and wasm the page loads until Ready, gzip -9, at most 400 KB
+// in every language (what bench/page_payload.mjs --dist itemizes). Service workers are blocked, as
+// on a host where the page stays on one thread (the threaded engine is not counted).
+test('the page loads at most 400 KB of code, gzipped, in English, Korean and Japanese', async () => {
+  const plain = await launchBrowser({ serviceWorkers: 'block' });
+  try {
+    for (const lang of ['en', 'ko', 'ja']) {
+      const page = await plain.context.newPage();
+      const sizes = new Map();
+      page.on('response', async (r) => {
+        if (!/\.(m?js|wasm)$/.test(new URL(r.url()).pathname)) return;
+        const body = await r.body().catch(() => null);
+        if (body) sizes.set(new URL(r.url()).pathname, gzipSync(body, { level: 9 }).length);
+      });
+      await page.goto(`${base}?lang=${lang}`);
+      await page.waitForFunction(() => window.convlab?.state === 'ready', null, { timeout: 60_000 });
+      await page.waitForTimeout(500); // bodies still being read
+      await page.close();
+      const kb = [...sizes.values()].reduce((a, b) => a + b, 0) / 1024;
+      const files = [...sizes.keys()];
+      assert.ok(files.some((f) => f.endsWith('/wasm/convlab.wasm')) && files.some((f) => f.includes('/vendor/codemirror')), `${lang}: ${files}`);
+      if (lang !== 'en') assert.ok(files.some((f) => /\/js\/chunk-/.test(f)), `${lang}: its catalog chunk`);
+      assert.ok(kb <= 400, `${lang}: ${kb.toFixed(1)} KB of code gzipped (${files.length} files)`);
+    }
+  } finally {
+    await plain.close();
+  }
 });
 
 test('no request left the origin, and nothing logged an error', () => {
