@@ -82,7 +82,7 @@ export function createCurves(container, { metric = 'loss', height = 260, smoothi
     ctx.fillStyle = COLORS.epochText;
     ctx.lineWidth = 1;
     ctx.setLineDash([2, 3]);
-    ctx.font = `11px ${getComputedStyle(chart.root).fontFamily || 'system-ui, sans-serif'}`;
+    ctx.font = chart.font(11);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
     let free = bbox.left; // labels are drawn only where they do not overlap the previous one

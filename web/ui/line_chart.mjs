@@ -9,8 +9,8 @@
 //     points: {size, fill, width} or absent; show: false starts hidden
 //   colors: {axis, grid, select}; yRange(min, max) -> [lo, hi] of the y axis (min, max may be null)
 //   draw(chart): called after the series, clipped to the plot box, to add marks (epoch lines)
-// -> {root, canvas, series, bbox, ctx, valToPos(v, 'x' | 'y'), setData(columns), setSize({width, height}),
-//     setSeries(i, {show}), destroy()}
+// -> {root, canvas, series, bbox, ctx, font(size) -> CSS font, valToPos(v, 'x' | 'y'), setData(columns),
+//     setSize({width, height}), setSeries(i, {show}), destroy()}
 // Coordinates given to draw() and returned by valToPos are CSS pixels on the canvas.
 
 import { linearTicks, lowerBound, makeScale, nearestIndex, valueExtent } from './chart_scale.mjs';
@@ -42,7 +42,10 @@ export function createLineChart(container, opts) {
   container.append(root);
   const ctx = canvas.getContext('2d');
   const octx = over.getContext('2d');
-  const font = () => `12px ${getComputedStyle(root).fontFamily || 'system-ui, sans-serif'}`;
+  // The page's font (its CJK fallbacks too), read once: getComputedStyle at every draw would
+  // make the browser recompute styles several times a second while training.
+  const family = getComputedStyle(root).fontFamily || 'system-ui, sans-serif';
+  const font = (size = 12) => `${size}px ${family}`;
 
   const items = series.map((s, i) => {
     const item = el('li');
@@ -65,7 +68,21 @@ export function createLineChart(container, opts) {
     return { item, value, button: item.querySelector('button') };
   });
 
+  // Not hovering, the legend's values follow the data at most once a second (a trailing update
+  // catches the last values): each change of its text makes the browser lay the page out again,
+  // and the charts get new data ten times a second while a run trains.
+  let legendAt = -Infinity;
+  let legendTimer = 0;
+  function syncLegendSoon() {
+    const wait = legendAt + 1000 - performance.now();
+    if (cursor >= 0 || wait <= 0) syncLegend();
+    else legendTimer ||= setTimeout(syncLegend, wait);
+  }
+
   function syncLegend() {
+    clearTimeout(legendTimer);
+    legendTimer = 0;
+    legendAt = performance.now();
     const xs = data[0];
     const at = cursor >= 0 ? cursor : xs.length - 1;
     series.forEach((s, i) => {
@@ -76,15 +93,20 @@ export function createLineChart(container, opts) {
         // Not hovering: each series' latest value (epoch series have few).
         for (let k = at; cursor < 0 && v == null && k >= 0; k--) v = data[i]?.[k] ?? null;
       }
-      value.textContent = s.value(v);
-      if (button) {
-        button.setAttribute('aria-pressed', String(s.show));
-        button.classList.toggle('cl-off', !s.show);
-      }
+      const text = s.value(v);
+      if (value.textContent !== text) value.textContent = text; // no DOM write, no relayout, when unchanged
     });
   }
 
-  function fit(c, context) {
+  function syncButtons() {
+    series.forEach((s, i) => {
+      items[i].button?.setAttribute('aria-pressed', String(s.show));
+      items[i].button?.classList.toggle('cl-off', !s.show);
+    });
+  }
+
+  // The canvas sized to the chart at the screen's pixel ratio (a resize clears it).
+  function size(c) {
     const ratio = globalThis.devicePixelRatio || 1;
     const w = Math.round(width * ratio);
     const h = Math.round(height * ratio);
@@ -94,6 +116,11 @@ export function createLineChart(container, opts) {
       c.style.width = `${width}px`;
       c.style.height = `${height}px`;
     }
+    return ratio;
+  }
+
+  function fit(c, context) {
+    const ratio = size(c);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     return ratio;
@@ -219,21 +246,26 @@ export function createLineChart(container, opts) {
     series.forEach((s, i) => { if (i > 0 && s.show) drawSeries(s, data[i], ratio); });
     opts.draw?.(chart);
     ctx.restore();
-    drawOverlay();
-    syncLegend();
+    if (overlaid || cursor >= 0) drawOverlay();
+    else size(over);
+    syncLegendSoon();
   }
 
   // The cursor's line and the points under it, and the zoom selection: on a second canvas, so
   // moving the pointer does not redraw the series.
+  let overlaid = false; // the overlay holds a cursor or a selection (else it is left alone: one canvas less to redraw)
   function drawOverlay(pointerX) {
     fit(over, octx);
+    overlaid = false;
     if (!layout) return;
     const { box } = layout;
     if (drag !== null && pointerX !== undefined) {
       octx.fillStyle = colors.select;
       octx.fillRect(Math.min(drag, pointerX), box.top, Math.abs(pointerX - drag), box.height);
+      overlaid = true;
     }
     if (cursor < 0 || cursor >= data[0].length) return;
+    overlaid = true;
     const px = Math.round(xPos(data[0][cursor])) + 0.5;
     octx.strokeStyle = colors.axis;
     octx.setLineDash([4, 3]);
@@ -289,8 +321,8 @@ export function createLineChart(container, opts) {
 
   function setSeries(i, { show }) {
     series[i].show = Boolean(show);
+    syncButtons();
     draw();
-    opts.onSeries?.(i);
   }
 
   const chart = {
@@ -312,10 +344,13 @@ export function createLineChart(container, opts) {
       draw();
     },
     setSeries,
+    font,
     destroy() {
+      clearTimeout(legendTimer);
       root.remove();
     },
   };
+  syncButtons();
   draw();
   return chart;
 }
