@@ -134,6 +134,14 @@ test('the keys of a Python cell: Enter indents, Backspace dedents, comments, lin
   await page.keyboard.press('Shift+End');
   await page.keyboard.press('Delete');
   assert.equal(await code(), 'x = [\n    1,\n\n]', 'Home, Shift+End, Delete removes the line text');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  // Lines 2-3 below the last one; the selection ended at the last line's start (it must stay in the text).
+  await page.keyboard.press('Alt+ArrowDown');
+  assert.equal(await code(), 'x = [\n]\n    1,\n', 'Alt+Down moves the two selected lines');
+  await page.keyboard.press('Control+z');
   const steps = [];
   while (steps.length < 12 && (steps.at(-1) ?? '') !== 'x = [\ny = 2') {
     await page.keyboard.press('Control+z');

@@ -118,6 +118,15 @@ test('the loss chart: the legend follows the cursor, its buttons hide series, a 
   assert.notEqual(await pixels(), drawn, 'a drag zooms in');
   await page.mouse.dblclick(plot.left + 40, plot.y);
   assert.equal(await pixels(), drawn, 'a double-click zooms out');
+  const showAll = page.locator('#loss-chart .cl-chart-unzoom');
+  assert.equal(await showAll.isVisible(), false);
+  await page.mouse.move(plot.left + 10, plot.y);
+  await page.mouse.down();
+  await page.mouse.move(plot.left + 80, plot.y, { steps: 4 });
+  await page.mouse.up();
+  await showAll.click();
+  assert.equal(await pixels(), drawn, 'so does its button');
+  assert.equal(await showAll.isVisible(), false);
   assert.deepEqual(errors, []);
 });
 

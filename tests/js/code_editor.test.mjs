@@ -97,7 +97,8 @@ test('brackets pair across lines, skip strings and comments, and the one beside 
   assert.equal(brackets.get(code.lastIndexOf(']')), -1);
   const open = code.indexOf('(');
   assert.deepEqual(bracketMarks(brackets, open), [{ at: open, cls: 'cm-matchingBracket' }, { at: code.indexOf(')  #'), cls: 'cm-matchingBracket' }]);
-  assert.deepEqual(bracketMarks(brackets, open + 1).map((m) => code[m.at]), ['[', ']'], 'after "(" comes "[": the one after the cursor first');
+  assert.deepEqual(bracketMarks(brackets, open + 1).map((m) => code[m.at]), ['(', ')'], 'between "(" and "[": the one before the cursor first');
+  assert.deepEqual(bracketMarks(brackets, open + 2).map((m) => code[m.at]), ['[', ']']);
   assert.deepEqual(bracketMarks(brackets, code.length), [{ at: code.length - 1, cls: 'cm-nonmatchingBracket' }]);
   assert.deepEqual(bracketMarks(brackets, 4), [], 'no bracket beside');
 });

@@ -12,6 +12,8 @@ test('linear ticks are multiples of 1, 2 or 5 x 10^k inside the range, without f
   assert.deepEqual(linearTicks(0.1, 0.3, 2), [0.1, 0.2, 0.3]);
   assert.deepEqual(linearTicks(3, 3), [3]);
   assert.deepEqual(linearTicks(NaN, 1), []);
+  // Zoomed in far past float precision (k * step stops changing): none, and it returns.
+  assert.deepEqual(linearTicks(11834.319526627216, 11834.319526627218, 7), []);
 });
 
 test('scales map values to pixels and back, y reversed', () => {

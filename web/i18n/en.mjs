@@ -172,6 +172,7 @@ export default {
   'curves.series.batch': 'batch {metric}',
   'curves.series.smoothed': 'smoothed (EMA {weight})',
   'curves.axis.step': 'batch step',
+  'curves.zoomOut': 'Show all',
   'curves.summary.empty': '{name} learning curve: no training data yet.',
   'curves.summary.emptyOverlaid': '{name} learning curve: no training data yet; {overlaid} earlier experiment(s) overlaid.',
   'curves.summary.steps': '{name} learning curve over {steps} batch steps',

@@ -172,6 +172,7 @@ export default {
   'curves.series.batch': 'バッチの {metric}',
   'curves.series.smoothed': '平滑化(EMA {weight})',
   'curves.axis.step': 'バッチステップ',
+  'curves.zoomOut': '全体を表示',
   'curves.summary.empty': '{name} の学習曲線: まだ学習データがありません。',
   'curves.summary.emptyOverlaid': '{name} の学習曲線: まだ学習データがありません。以前の実験 {overlaid} 件を重ねて表示しています。',
   'curves.summary.steps': '{steps} バッチステップにわたる {name} の学習曲線',

@@ -172,6 +172,7 @@ export default {
   'curves.series.batch': '배치 {metric}',
   'curves.series.smoothed': '평활화 (EMA {weight})',
   'curves.axis.step': '배치 단계',
+  'curves.zoomOut': '전체 보기',
   'curves.summary.empty': '{name} 학습 곡선: 아직 학습 데이터가 없습니다.',
   'curves.summary.emptyOverlaid': '{name} 학습 곡선: 아직 학습 데이터가 없습니다. 이전 실험 {overlaid}개를 겹쳐 표시합니다.',
   'curves.summary.steps': '배치 {steps}단계에 걸친 {name} 학습 곡선',

@@ -11,6 +11,9 @@ export function linearTicks(min, max, count = 5) {
   const rough = (max - min) / Math.max(1, count);
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough * (1 - 1e-9));
+  // A range too narrow for its magnitude (k * step would not change with k): no ticks, not a
+  // loop that never ends.
+  if (Math.abs(min) / step > 1e12) return [];
   const ticks = [];
   for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) ticks.push(clean(k * step));
   return ticks;

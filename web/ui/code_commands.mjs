@@ -30,7 +30,10 @@ const historyField = StateField.define({
   update(h, tr) {
     const moved = tr.annotation(fromHistory);
     if (moved) return moved;
-    if (!tr.docChanged || tr.annotation(Transaction.addToHistory) === false) return h;
+    // A click elsewhere ends the typing being joined.
+    if (!tr.docChanged) return tr.selection && h.event ? { ...h, event: null } : h;
+    // (Nothing dispatches addToHistory: false; were it used, the entries would need mapping through it.)
+    if (tr.annotation(Transaction.addToHistory) === false) return h;
     const inverse = tr.changes.invert(tr.startState.doc);
     const time = tr.annotation(Transaction.time) ?? Date.now();
     const event = tr.annotation(Transaction.userEvent) ?? null;
@@ -147,7 +150,9 @@ function moveLines(view, down) {
   const changes = down
     ? { from: first.from, to: other.to, insert: `${other.text}\n${block}` }
     : { from: other.from, to: last.to, insert: `${block}\n${other.text}` };
-  const selection = EditorSelection.create(state.selection.ranges.map((r) => EditorSelection.range(r.anchor + shift, r.head + shift)));
+  // (A selection ending at the start of the line below the block may pass the end when moved down.)
+  const clamp = (p) => Math.min(state.doc.length, Math.max(0, p + shift));
+  const selection = EditorSelection.create(state.selection.ranges.map((r) => EditorSelection.range(clamp(r.anchor), clamp(r.head))));
   view.dispatch({ changes, selection, userEvent: 'move.line', scrollIntoView: true });
   return true;
 }
@@ -174,20 +179,29 @@ function smartHome(view, r) {
   return at(r.head === indentEnd ? line.from : indentEnd);
 }
 const page = (view) => Math.max(view.defaultLineHeight, view.scrollDOM.clientHeight - 2 * view.defaultLineHeight);
-const MOTIONS = {
-  ArrowLeft: motion((v, r) => v.moveByChar(r, false), false),
-  ArrowRight: motion((v, r) => v.moveByChar(r, true), true),
-  'Mod-ArrowLeft': motion((v, r) => v.moveByGroup(r, false), false),
-  'Mod-ArrowRight': motion((v, r) => v.moveByGroup(r, true), true),
-  ArrowUp: motion((v, r) => v.moveVertically(r, false)),
-  ArrowDown: motion((v, r) => v.moveVertically(r, true)),
-  Home: motion(smartHome),
-  End: motion((v, r) => at(v.state.doc.lineAt(r.head).to)),
-  'Mod-Home': motion(() => at(0)),
-  'Mod-End': motion((v) => at(v.state.doc.length)),
-  PageUp: motion((v, r) => v.moveVertically(r, false, page(v))),
-  PageDown: motion((v, r) => v.moveVertically(r, true, page(v))),
-};
+const lineEnd = motion((v, r) => at(v.state.doc.lineAt(r.head).to));
+const docStart = motion(() => at(0));
+const docEnd = motion((v) => at(v.state.doc.length));
+// [key, motion, the Mac's key where it differs (Option moves by word, Command to the line's or
+// the document's ends)], as CodeMirror's standardKeymap binds them.
+const MOTIONS = [
+  ['ArrowLeft', motion((v, r) => v.moveByChar(r, false), false)],
+  ['ArrowRight', motion((v, r) => v.moveByChar(r, true), true)],
+  ['Mod-ArrowLeft', motion((v, r) => v.moveByGroup(r, false), false), 'Alt-ArrowLeft'],
+  ['Mod-ArrowRight', motion((v, r) => v.moveByGroup(r, true), true), 'Alt-ArrowRight'],
+  ['ArrowUp', motion((v, r) => v.moveVertically(r, false))],
+  ['ArrowDown', motion((v, r) => v.moveVertically(r, true))],
+  ['Home', motion(smartHome)],
+  ['End', lineEnd],
+  ['Mod-Home', docStart],
+  ['Mod-End', docEnd],
+  ['PageUp', motion((v, r) => v.moveVertically(r, false, page(v)))],
+  ['PageDown', motion((v, r) => v.moveVertically(r, true, page(v)))],
+  [null, motion(smartHome), 'Mod-ArrowLeft'],
+  [null, lineEnd, 'Mod-ArrowRight'],
+  [null, docStart, 'Mod-ArrowUp'],
+  [null, docEnd, 'Mod-ArrowDown'],
+];
 
 // Deletes each selection, or from each cursor to target(view, range) (a position).
 const deletion = (target, userEvent) => (view) => {
@@ -201,12 +215,14 @@ const deletion = (target, userEvent) => (view) => {
   view.dispatch(state.update(spec, { userEvent, scrollIntoView: true }));
   return true;
 };
-const DELETIONS = {
-  Backspace: deletion((v, r) => v.moveByChar(r, false).head, 'delete.backward'),
-  Delete: deletion((v, r) => v.moveByChar(r, true).head, 'delete.forward'),
-  'Mod-Backspace': deletion((v, r) => v.moveByGroup(r, false).head, 'delete.group.backward'),
-  'Mod-Delete': deletion((v, r) => v.moveByGroup(r, true).head, 'delete.group.forward'),
-};
+const DELETIONS = [
+  ['Backspace', deletion((v, r) => v.moveByChar(r, false).head, 'delete.backward')],
+  ['Delete', deletion((v, r) => v.moveByChar(r, true).head, 'delete.forward')],
+  ['Mod-Backspace', deletion((v, r) => v.moveByGroup(r, false).head, 'delete.group.backward'), 'Alt-Backspace'],
+  ['Mod-Delete', deletion((v, r) => v.moveByGroup(r, true).head, 'delete.group.forward'), 'Alt-Delete'],
+];
+// A binding for `key` everywhere but the Mac, where `mac` (if given) is bound instead.
+const bind = (key, mac, spec) => ({ ...(key && { key }), ...(mac && { mac }), ...spec });
 
 const selectAll = (view) => {
   view.dispatch({ selection: { anchor: 0, head: view.state.doc.length }, userEvent: 'select' });
@@ -230,8 +246,8 @@ export const editorCommands = () => [
     { key: 'Mod-y', run: redo, preventDefault: true },
     { key: 'Mod-Shift-z', run: redo, preventDefault: true },
     { key: 'Mod-a', run: selectAll },
-    ...Object.entries(MOTIONS).map(([key, m]) => ({ key, run: m(false), shift: m(true), preventDefault: true })),
-    ...Object.entries(DELETIONS).map(([key, run]) => ({ key, run, shift: run })),
+    ...MOTIONS.map(([key, m, mac]) => bind(key, mac, { run: m(false), shift: m(true), preventDefault: true })),
+    ...DELETIONS.map(([key, run, mac]) => bind(key, mac, { run, shift: run })),
   ]),
   EditorView.domEventHandlers({
     beforeinput(event, view) {

@@ -96,10 +96,10 @@ export function tokenize(text) {
   return { tokens, brackets };
 }
 
-// The bracket pair to mark for a cursor at `head`: the bracket just after it, else just before
+// The bracket pair to mark for a cursor at `head`: the bracket just before it, else just after
 // (CodeMirror's order). [{at, cls}] for the bracket and its partner, [] when none is beside.
 export function bracketMarks(brackets, head) {
-  for (const at of [head, head - 1]) {
+  for (const at of [head - 1, head]) {
     if (!brackets.has(at)) continue;
     const partner = brackets.get(at);
     if (partner < 0) return [{ at, cls: 'cm-nonmatchingBracket' }];
@@ -129,8 +129,8 @@ export const pythonHighlighting = () => ViewPlugin.fromClass(class {
 
   build(state) {
     const ranges = this.parsed.tokens.map((t) => mark(t.cls).range(t.from, t.to));
-    if (state.selection.main.empty) {
-      for (const b of bracketMarks(this.parsed.brackets, state.selection.main.head)) ranges.push(mark(b.cls).range(b.at, b.at + 1));
+    for (const r of state.selection.ranges) {
+      if (r.empty) for (const b of bracketMarks(this.parsed.brackets, r.head)) ranges.push(mark(b.cls).range(b.at, b.at + 1));
     }
     return Decoration.set(ranges, true);
   }

@@ -31,8 +31,8 @@ const OVERLAY_COLORS = ['#5b3f9a', '#2e8540', '#a8326e', '#6b6b6b', '#8a6d00', '
 //                          smoothing = EMA_WEIGHT, minInterval = 100, hiddenInterval = 2000})
 // -> {addBatch(step, value), addEpoch(step, {train, val}), addOverlay(label, points),
 //     removeOverlay(label), reset(), dataTable() -> {headers, rows}, destroy(), ready}
-// `ready` resolves to true once the chart is drawn. reset() keeps the overlays; removeOverlay
-// undoes addOverlay.
+// `ready` resolves to true once the chart is drawn. reset() keeps the overlays and zooms out;
+// removeOverlay undoes addOverlay.
 export function createCurves(container, { metric = 'loss', height = 260, smoothing = EMA_WEIGHT, minInterval = 100, hiddenInterval = 2000 } = {}) {
   const model = createCurveModel({ metric, smoothing });
   const name = t(`curves.${metric}`);
@@ -64,6 +64,7 @@ export function createCurves(container, { metric = 'loss', height = 260, smoothi
     ];
     return {
       title: name,
+      zoomOutLabel: t('curves.zoomOut'),
       width: width || 600,
       height,
       series,
@@ -203,6 +204,7 @@ export function createCurves(container, { metric = 'loss', height = 260, smoothi
     },
     reset() {
       model.reset();
+      plot?.setZoom(null); // a new run is seen whole
       invalidate();
     },
     dataTable() {

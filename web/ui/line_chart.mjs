@@ -4,13 +4,13 @@
 // and show their series, drag across the plot to zoom the x axis, double-click to zoom out.
 // It replaced uPlot, whose 23 KB (gzipped) were the page's largest lever on its 400 KB budget.
 //
-// createLineChart(container, {title, width, height, series, xLabel, yLabel, colors, yRange, draw})
+// createLineChart(container, {title, zoomOutLabel, width, height, series, xLabel, yLabel, colors, yRange, draw})
 //   series[0]: {label, value(x) -> text}; series[1..]: {label, stroke, width, dash, points, show, value(y) -> text}
 //     points: {size, fill, width} or absent; show: false starts hidden
 //   colors: {axis, grid, select}; yRange(min, max) -> [lo, hi] of the y axis (min, max may be null)
 //   draw(chart): called after the series, clipped to the plot box, to add marks (epoch lines)
 // -> {root, canvas, series, bbox, ctx, font(size) -> CSS font, valToPos(v, 'x' | 'y'), setData(columns),
-//     setSize({width, height}), setSeries(i, {show}), destroy()}
+//     setSize({width, height}), setSeries(i, {show}), setZoom([x0, x1] | null), destroy()}
 // Coordinates given to draw() and returned by valToPos are CSS pixels on the canvas.
 
 import { linearTicks, lowerBound, makeScale, nearestIndex, valueExtent } from './chart_scale.mjs';
@@ -27,11 +27,19 @@ export function createLineChart(container, opts) {
   let zoom = null; // [x0, x1] while zoomed in
   let cursor = -1; // data index under the pointer
   let drag = null; // pointer x where a zoom drag started
+  let pointerX = null; // the pointer's last x over the plot
   let layout = null; // the last draw's scales and plot box
 
   const root = el('div', 'cl-chart');
   const title = el('div', 'cl-chart-title');
   title.textContent = opts.title;
+  // Shown while zoomed in: the way out for those who do not know the double-click.
+  const unzoom = el('button', 'cl-chart-unzoom');
+  unzoom.type = 'button';
+  unzoom.textContent = opts.zoomOutLabel;
+  unzoom.hidden = true;
+  unzoom.addEventListener('click', () => setZoom(null));
+  title.append(unzoom);
   const stack = el('div', 'cl-chart-stack');
   const canvas = el('canvas');
   const over = el('canvas', 'cl-chart-over');
@@ -60,9 +68,10 @@ export function createLineChart(container, opts) {
       const swatch = el('span', 'cl-swatch');
       swatch.style.borderColor = s.stroke;
       if (s.dash) swatch.style.borderStyle = 'dashed';
-      button.append(swatch, name, value);
+      // The value beside the button, not in it: the button's name stays the series' name.
+      button.append(swatch, name);
       button.addEventListener('click', () => setSeries(i, { show: !s.show }));
-      item.append(button);
+      item.append(button, value);
     }
     legend.append(item);
     return { item, value, button: item.querySelector('button') };
@@ -254,12 +263,12 @@ export function createLineChart(container, opts) {
   // The cursor's line and the points under it, and the zoom selection: on a second canvas, so
   // moving the pointer does not redraw the series.
   let overlaid = false; // the overlay holds a cursor or a selection (else it is left alone: one canvas less to redraw)
-  function drawOverlay(pointerX) {
+  function drawOverlay() {
     fit(over, octx);
     overlaid = false;
     if (!layout) return;
     const { box } = layout;
-    if (drag !== null && pointerX !== undefined) {
+    if (drag !== null && pointerX !== null) {
       octx.fillStyle = colors.select;
       octx.fillRect(Math.min(drag, pointerX), box.top, Math.abs(pointerX - drag), box.height);
       overlaid = true;
@@ -284,23 +293,25 @@ export function createLineChart(container, opts) {
     });
   }
 
-  const pointer = (ev) => {
-    const r = over.getBoundingClientRect();
-    return Math.min(Math.max(ev.clientX - r.left, layout.box.left), layout.box.left + layout.box.width);
-  };
+  // offsetX: the overlay's own coordinates (no getBoundingClientRect, which would force a
+  // layout after the legend's last write), held to the plot box.
+  const pointer = (ev) => Math.min(Math.max(ev.offsetX, layout.box.left), layout.box.left + layout.box.width);
   over.addEventListener('pointermove', (ev) => {
     if (!layout || !data[0].length) return;
-    const px = pointer(ev);
-    cursor = nearestIndex(data[0], layout.x.val(px, layout.box.left, layout.box.width));
-    drawOverlay(px);
-    syncLegend();
-  });
-  over.addEventListener('pointerleave', () => {
-    if (drag !== null) return;
-    cursor = -1;
+    pointerX = pointer(ev);
+    cursor = nearestIndex(data[0], layout.x.val(pointerX, layout.box.left, layout.box.width));
     drawOverlay();
     syncLegend();
   });
+  const leave = () => {
+    drag = null;
+    pointerX = null;
+    cursor = -1;
+    drawOverlay();
+    syncLegend();
+  };
+  over.addEventListener('pointerleave', () => { if (drag === null) leave(); });
+  over.addEventListener('pointercancel', leave); // a touch that became a scroll
   over.addEventListener('pointerdown', (ev) => {
     if (!layout || ev.button !== 0) return;
     drag = pointer(ev);
@@ -311,13 +322,18 @@ export function createLineChart(container, opts) {
     const [a, b] = [drag, pointer(ev)].sort((p, q) => p - q);
     drag = null;
     const { box, x } = layout;
-    if (b - a >= 5) zoom = [x.val(a, box.left, box.width), x.val(b, box.left, box.width)];
-    draw();
+    const [x0, x1] = [x.val(a, box.left, box.width), x.val(b, box.left, box.width)];
+    // At least 5 pixels and two batch steps: a narrower window would show nothing to read.
+    if (b - a >= 5 && x1 - x0 >= 2) setZoom([x0, x1]);
+    else draw();
   });
-  over.addEventListener('dblclick', () => {
-    zoom = null;
+  over.addEventListener('dblclick', () => setZoom(null));
+
+  function setZoom(range) {
+    zoom = range;
+    unzoom.hidden = !range;
     draw();
-  });
+  }
 
   function setSeries(i, { show }) {
     series[i].show = Boolean(show);
@@ -344,6 +360,7 @@ export function createLineChart(container, opts) {
       draw();
     },
     setSeries,
+    setZoom,
     font,
     destroy() {
       clearTimeout(legendTimer);
