@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accuracyRange, createColumns, createCurveModel, createEma, EMA_WEIGHT, emaSmooth, formatValue, lossRange, lowerBound,
+  accuracyRange, createColumns, createCurveModel, createEma, EMA_WEIGHT, emaSmooth, formatValue, lossRange,
   overlayPoints, setPoint,
 } from '../../web/ui/curve_model.mjs';
+import { lowerBound } from '../../web/ui/chart_scale.mjs';
 
 const close = (a, b, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 

@@ -11,8 +11,6 @@
 import { t, formatNumber } from '../lib/i18n.mjs';
 import { lowerBound } from './chart_scale.mjs';
 
-export { lowerBound };
-
 export const EMA_WEIGHT = 0.98;
 
 // A debiased EMA: push(v) returns the smoothed value so far. Non-finite values (NaN loss) are

@@ -74,7 +74,7 @@ export function createLineChart(container, opts) {
       item.append(button, value);
     }
     legend.append(item);
-    return { item, value, button: item.querySelector('button') };
+    return { value, button: item.querySelector('button') };
   });
 
   // Not hovering, the legend's values follow the data at most once a second (a trailing update
