@@ -37,21 +37,25 @@ fi
 #   build/tsan: the native unit tests under ThreadSanitizer, run on 2 threads (-O1 likewise);
 #   build/fuzz: the libFuzzer harnesses of tests/fuzz/, built with clang-14.
 # Debug info is line tables only (-g1): enough for the sanitizers' stack traces with file:line,
-# and a third less compile time than -g on xtensor's templates.
+# and a third less compile time than -g on xtensor's templates. These three are unity builds
+# (CMake compiles batches of 8 sources as one file, so the templates every file instantiates
+# are compiled once a batch): the ASan build 392 -> 195 s on 2 cores. The release builds stay
+# one file per source, so the benchmarked code is compiled as it always was.
+UNITY="-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8"
 if [ "${1:-}" = "--checks" ]; then
   if [ ! -f build/asan/CMakeCache.txt ]; then
     cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-      -DCONVLAB_SANITIZE=ON >/dev/null
+      -DCONVLAB_SANITIZE=ON $UNITY >/dev/null
   fi
   cmake --build build/asan -j"$JOBS" --target unit_tests
   if [ ! -f build/tsan/CMakeCache.txt ]; then
     cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-      -DCONVLAB_TSAN=ON >/dev/null
+      -DCONVLAB_TSAN=ON $UNITY >/dev/null
   fi
   cmake --build build/tsan -j"$JOBS" --target unit_tests
   if [ ! -f build/fuzz/CMakeCache.txt ]; then
     CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug \
-      -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONVLAB_FUZZ=ON >/dev/null
+      -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONVLAB_FUZZ=ON $UNITY >/dev/null
   fi
   cmake --build build/fuzz -j"$JOBS"
 fi

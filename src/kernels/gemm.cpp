@@ -50,12 +50,6 @@ struct TileEpilogue {
   bool relu;
 };
 
-// ReLU as max(v, 0) with std::max's NaN behaviour (NaN stays NaN), which x86's maxps lacks.
-inline batch relu(batch v) {
-  const batch zero(0.0f);
-  return xsimd::select(v < zero, zero, v);
-}
-
 inline void write_row(float* c, batch lo, batch hi, bool add, const TileEpilogue& e) {
   if (add) {
     lo += batch::load_unaligned(c);
@@ -65,7 +59,7 @@ inline void write_row(float* c, batch lo, batch hi, bool add, const TileEpilogue
     lo += batch::load_unaligned(e.bias);
     hi += batch::load_unaligned(e.bias + W);
   }
-  if (e.relu) lo = relu(lo), hi = relu(hi);
+  if (e.relu) lo = simd::relu(lo), hi = simd::relu(hi);
   lo.store_unaligned(c);
   hi.store_unaligned(c + W);
 }

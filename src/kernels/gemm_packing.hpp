@@ -7,12 +7,13 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.hpp"
+#include "kernels/simd.hpp"
 
 namespace convlab::gemm_detail {
 
-using batch = xsimd::batch<float>;
+using simd::batch;
+using simd::W;
 using Index = std::ptrdiff_t;
-constexpr int W = int(batch::size);  // 4 on sse2/sse4.1 (and thus wasm simd128)
 // 4 x 2 batches = 8 accumulators + 2 B loads + 1 A broadcast fits in 16 xmm registers; V8 has
 // 16 too, and measured 6x8 / 8x8 tiles spilled there.
 constexpr int MR = 4;

@@ -33,11 +33,6 @@ int tap_offsets(const SlidingRows& s, int kh, int kw, Index* off) {
   return kh * kw;
 }
 
-inline batch relu(batch v) {
-  const batch zero(0.0f);
-  return xsimd::select(v < zero, zero, v);
-}
-
 // Rows r_begin .. r_end - 1 of the forward pass, MR rows by 2 batches of filters at a time (the
 // gemm's 4x8 tile), the taps summed in order from zero as the gemm's single K block does.
 void forward_rows(const SlidingRows& s, int taps, const Index* off, int F, const float* kernel,
@@ -68,7 +63,7 @@ void forward_rows(const SlidingRows& s, int taps, const Index* off, int F, const
         batch l = lo[i], h = hi[i];
         if (e.bias)
           l += batch::load_unaligned(e.bias + j), h += batch::load_unaligned(e.bias + j + W);
-        if (e.relu) l = relu(l), h = relu(h);
+        if (e.relu) l = simd::relu(l), h = simd::relu(h);
         float* out = y + Index(r + i) * F + j;
         l.store_unaligned(out);
         h.store_unaligned(out + W);

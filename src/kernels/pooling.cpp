@@ -5,14 +5,15 @@
 #include <xsimd/xsimd.hpp>
 
 #include "core/thread_pool.hpp"
+#include "kernels/simd.hpp"
 
 namespace convlab {
 
 namespace {
 
-using fbatch = xsimd::batch<float>;
+using fbatch = simd::batch;
 using ibatch = xsimd::batch<int32_t>;
-constexpr int W = int(fbatch::size);
+using simd::W;
 static_assert(int(ibatch::size) == W, "argmax lanes must pair up with value lanes");
 
 alignas(64) const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};

@@ -4,12 +4,13 @@
 #include <xsimd/xsimd.hpp>
 
 #include "core/thread_pool.hpp"
+#include "kernels/simd.hpp"
 
 namespace convlab {
 
 namespace {
-using batch = xsimd::batch<float>;
-constexpr std::size_t W = batch::size;
+using simd::batch;
+using simd::W;
 }  // namespace
 
 void column_sums_naive(const float* x, std::size_t rows, std::size_t cols, float* out) {

@@ -4,13 +4,14 @@
 #include <xsimd/xsimd.hpp>
 
 #include "core/thread_pool.hpp"
+#include "kernels/simd.hpp"
 
 namespace convlab {
 
 namespace {
 
-using batch = xsimd::batch<float>;
-constexpr int kWidth = int(batch::size);
+using simd::batch;
+constexpr int kWidth = simd::W;
 constexpr int kOut = 4;                // outputs per tile side
 constexpr int kIn = kOut + 2;          // input pixels per tile side
 constexpr int kPoints = kIn * kIn;     // gemms per block
@@ -93,10 +94,8 @@ inline void store(float* p, const batch& v) {
 inline void store(float* p, float v) {
   *p = v;
 }
-// max(v, 0) keeping NaN, as gemm's epilogue does.
-inline batch relu(const batch& v) {
-  return xsimd::select(v < batch(0.0f), batch(0.0f), v);
-}
+// max(v, 0) keeping NaN, for the batch and the scalar tail alike.
+using simd::relu;
 inline float relu(float v) {
   return std::max(v, 0.0f);
 }

@@ -11,6 +11,7 @@
 #include "gradcheck.hpp"
 #include "model/keras_config.hpp"
 #include "model/layer_catalog.hpp"
+#include "tensor_values.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
@@ -26,10 +27,6 @@ Tensor sample_batch(const ConformanceCase& c, std::size_t n, Rng& rng) {
   const auto order = rng.permutation(uint32_t(t.size()));
   for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = 0.1f * float(order[i]) - 2.95f;
   return t;
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 // Training data for training_model(c): n samples, labels 0..2.

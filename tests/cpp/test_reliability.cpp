@@ -26,7 +26,7 @@ std::string build_error(const std::string& json) {
   });
 }
 
-const char* kSmall = R"({"input_shape": [6, 6, 1], "layers": [
+const char* kSmallModel = R"({"input_shape": [6, 6, 1], "layers": [
   {"Conv2D": {"filters": 2, "kernel_size": 3, "activation": "relu"}},
   "BatchNormalization", "MaxPooling2D", "Flatten",
   {"Dense": {"units": 3, "activation": "softmax"}}]})";
@@ -132,13 +132,13 @@ TEST_CASE("an initializer object without class_name is refused, not read past (f
 TEST_CASE("a number past double's range is invalid JSON, not a crash (fuzzer find)") {
   CHECK(build_error(R"({"input_shape": [1e999], "layers": ["Flatten"]})") ==
         "model config: invalid JSON (number overflow parsing '1e999')");
-  Trainer t(kSmall, 1);
+  Trainer t(kSmallModel, 1);
   CHECK(error_of([&] { t.load_weights("[94.99E99994]", nullptr, 0); }) ==
         "weights manifest: invalid JSON (number overflow parsing '94.99E99994')");
 }
 
 TEST_CASE("TF.js weights load by name, with or without a model prefix and :0") {
-  Trainer a(kSmall, 1), b(kSmall, 2);
+  Trainer a(kSmallModel, 1), b(kSmallModel, 2);
   auto [manifest, bytes] = artifacts(a);
   REQUIRE(a.get_weights() != b.get_weights());
   b.load_weights(manifest, bytes.data(), bytes.size());
@@ -156,14 +156,14 @@ TEST_CASE("TF.js weights load by name, with or without a model prefix and :0") {
   std::memcpy(swapped.data() + bias, bytes.data(), kernel);
   std::memcpy(swapped.data() + kernel + bias, bytes.data() + kernel + bias,
               bytes.size() - kernel - bias);
-  Trainer c(kSmall, 3);
+  Trainer c(kSmallModel, 3);
   c.load_weights(Json{{"format", "layers-model"}, {"weightsManifest", list}}.dump(), swapped.data(),
                  swapped.size());
   CHECK(c.get_weights() == a.get_weights());
 }
 
 TEST_CASE("bad TF.js weights are refused naming the weight or file, and change nothing") {
-  Trainer a(kSmall, 1), t(kSmall, 2);
+  Trainer a(kSmallModel, 1), t(kSmallModel, 2);
   const auto art = artifacts(a);  // not a structured binding: lambdas below capture these
   const std::string& manifest = art.first;
   const std::vector<uint8_t>& bytes = art.second;
@@ -208,7 +208,7 @@ TEST_CASE("bad TF.js weights are refused naming the weight or file, and change n
 }
 
 TEST_CASE("a failed set_data or start_training keeps the data and cursor in use") {
-  Trainer t(kSmall, 1);
+  Trainer t(kSmallModel, 1);
   t.compile("adam", "sparse_categorical_crossentropy");
   t.set_data("train",
              Dataset::from_floats(std::vector<float>(4 * 36, 0.5f), {0, 1, 2, 0}, 4, 36, 1));
@@ -224,7 +224,7 @@ TEST_CASE("a failed set_data or start_training keeps the data and cursor in use"
 }
 
 TEST_CASE("a NaN loss stops the step and keeps the last good weights") {
-  Trainer t(kSmall, 1);
+  Trainer t(kSmallModel, 1);
   t.compile("adam", "sparse_categorical_crossentropy");
   std::vector<float> x(2 * 36, 0.5f), y{0, 1};
   t.train_on_batch(x.data(), y.data(), 2, 2);
@@ -241,7 +241,7 @@ TEST_CASE("a NaN loss stops the step and keeps the last good weights") {
 }
 
 TEST_CASE("learning rates <= 0 or NaN are refused, and the old rate is kept") {
-  Trainer t(kSmall, 1);
+  Trainer t(kSmallModel, 1);
   CHECK(error_of([&] {
           t.compile(R"({"class_name": "Adam", "config": {"learning_rate": 0}})",
                     "sparse_categorical_crossentropy");

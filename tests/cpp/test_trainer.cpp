@@ -16,7 +16,7 @@ using convlab::testing::error_of;
 
 namespace {
 
-const char* kSmall = R"({"input_shape": [6, 6, 1], "layers": [
+const char* kToyModel = R"({"input_shape": [6, 6, 1], "layers": [
   {"Conv2D": {"filters": 3, "kernel_size": 3, "activation": "relu", "padding": "same"}},
   "MaxPooling2D", "BatchNormalization", {"Dropout": {"rate": 0.25}}, "Flatten",
   {"Dense": {"units": 4, "activation": "softmax", "kernel_regularizer": "l2"}}]})";
@@ -57,7 +57,7 @@ FashionSlice fashion_slice(std::size_t n_train, std::size_t n_test) {
 }  // namespace
 
 TEST_CASE("training on 8 samples drives the loss down (overfitting works)") {
-  Trainer t(kSmall, 3);
+  Trainer t(kToyModel, 3);
   t.compile("adam", "sparse_categorical_crossentropy");
   const Toy d = toy_data(8, 1);
   const double first = t.train_on_batch(d.x.data(), d.y.data(), 8, 8).loss;
@@ -72,7 +72,7 @@ TEST_CASE("training on 8 samples drives the loss down (overfitting works)") {
 
 TEST_CASE("the same seed gives the same weights and the same losses") {
   auto run = [](uint32_t seed) {
-    Trainer t(kSmall, seed);
+    Trainer t(kToyModel, seed);
     t.compile("adam", "sparse_categorical_crossentropy");
     const Toy d = toy_data(16, 2);
     std::vector<double> losses;
@@ -88,7 +88,7 @@ TEST_CASE("the same seed gives the same weights and the same losses") {
 }
 
 TEST_CASE("train_step walks epochs in batches, the last one smaller, as Keras does") {
-  Trainer t(kSmall, 1);
+  Trainer t(kToyModel, 1);
   t.compile("sgd", "sparse_categorical_crossentropy");
   const Toy d = toy_data(10, 3);
   t.set_data("train", Dataset::from_floats(d.x, d.y, 10, 36, 1));
@@ -106,7 +106,7 @@ TEST_CASE("train_step walks epochs in batches, the last one smaller, as Keras do
 }
 
 TEST_CASE("the reported loss includes the kernel regularization penalty") {
-  Trainer t(kSmall, 5);
+  Trainer t(kToyModel, 5);
   t.compile("adam", "sparse_categorical_crossentropy");
   const Toy d = toy_data(4, 4);
   const double with_penalty = t.test_on_batch(d.x.data(), d.y.data(), 4, 4).loss;
@@ -123,7 +123,7 @@ TEST_CASE("the reported loss includes the kernel regularization penalty") {
 }
 
 TEST_CASE("get_weights and set_weights round-trip in Keras order") {
-  Trainer a(kSmall, 1), b(kSmall, 2);
+  Trainer a(kToyModel, 1), b(kToyModel, 2);
   CHECK(a.get_weights() != b.get_weights());
   b.set_weights(a.get_weights());
   CHECK(a.get_weights() == b.get_weights());
@@ -139,7 +139,7 @@ TEST_CASE("get_weights and set_weights round-trip in Keras order") {
 }
 
 TEST_CASE("trainer errors say what is wrong") {
-  Trainer t(kSmall, 1);
+  Trainer t(kToyModel, 1);
   const Toy d = toy_data(4, 1);
   CHECK(error_of([&] { t.train_on_batch(d.x.data(), d.y.data(), 4, 4); }) ==
         "model: call compile(optimizer, loss) before training or evaluating");
@@ -193,7 +193,7 @@ TEST_CASE("the lab CNN learns real Fashion-MNIST: loss falls, accuracy far above
 }
 
 TEST_CASE("set_data checks every target against the compiled loss and the output units") {
-  Trainer t(kSmall, 1);
+  Trainer t(kToyModel, 1);
   Toy d = toy_data(40, 2);
   d.y[37] = 4;  // the model has 4 output units: valid labels are 0..3
   // Before compile the loss is unknown: nothing to check yet.
@@ -215,7 +215,7 @@ TEST_CASE("set_data checks every target against the compiled loss and the output
 }
 
 TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the whole split") {
-  Trainer t(kSmall, 3);
+  Trainer t(kToyModel, 3);
   t.compile("adam", "sparse_categorical_crossentropy");
   const Toy d = toy_data(37, 5);  // 37: the last batch of 8 is short
   std::vector<uint8_t> bytes(d.x.size());
@@ -232,7 +232,7 @@ TEST_CASE("evaluate_data, one gathered batch at a time, equals evaluate on the w
 }
 
 TEST_CASE("clear_data frees a slot: evaluating or training on it then says it is missing") {
-  Trainer t(kSmall, 3);
+  Trainer t(kToyModel, 3);
   t.compile("adam", "sparse_categorical_crossentropy");
   const Toy d = toy_data(16, 5);
   t.set_data("train", Dataset::from_floats(d.x, d.y, 16, 36, 1));

@@ -12,19 +12,16 @@
 #include "core/rng.hpp"
 #include "core/thread_pool.hpp"
 #include "kernels/gemm.hpp"
+#include "tensor_values.hpp"
 #include "test_files.hpp"
+#include "thread_count.hpp"
 #include "trainer.hpp"
 
 using namespace convlab;
+using convlab::testing::same_bits;
+using convlab::testing::Threads;
 
 namespace {
-
-// Restores the thread count however a test case exits.
-struct Threads {
-  explicit Threads(int n) : saved(num_threads()) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-  int saved;
-};
 
 std::vector<float> random_floats(std::size_t n, Rng& rng) {
   std::vector<float> v(n);
@@ -34,10 +31,6 @@ std::vector<float> random_floats(std::size_t n, Rng& rng) {
 
 // The counts the engine promises the same bits for (all of them are 1 without threads).
 constexpr int kThreadCounts[] = {2, 3, 4, 8};
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 }  // namespace
 

@@ -7,8 +7,10 @@
 
 #include "core/rng.hpp"
 #include "kernels/gemm.hpp"
+#include "random_vectors.hpp"
 
 using namespace convlab;
+using testing::absolute;
 
 namespace {
 
@@ -19,11 +21,6 @@ std::vector<float> random_matrix(int rows, int cols, int ld, Rng& rng) {
   std::vector<float> m(std::size_t(rows) * ld + 1, kGap);
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) m[std::size_t(r) * ld + c] = rng.uniform(-1.0f, 1.0f);
-  return m;
-}
-
-std::vector<float> absolute(std::vector<float> m) {
-  for (auto& v : m) v = std::fabs(v);
   return m;
 }
 

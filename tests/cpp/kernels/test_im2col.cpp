@@ -9,22 +9,19 @@
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
 #include "random_vectors.hpp"
+#include "windows.hpp"
 
 using namespace convlab;
 using testing::absolute;
+using testing::make_window;
 using testing::random_vector;
 
 namespace {
 
-Window2D make_window(int N, int H, int W, int C, int k, int stride, Padding padding) {
-  const Window1D wy = window_1d(H, k, stride, padding), wx = window_1d(W, k, stride, padding);
-  return {N, H, W, C, k, k, stride, stride, wy.pad_before, wx.pad_before, wy.out, wx.out};
-}
-
 // Every geometry the tests sweep: odd and even sizes, kernels 1/3/5, strides 1/2, both paddings,
 // C = 1 and 3. Valid-padding cases whose kernel does not fit are skipped.
 template <class F>
-void for_each_window(F check, std::initializer_list<int> channels = {1, 3}) {
+void for_each_conv_window(F check, std::initializer_list<int> channels = {1, 3}) {
   const int shapes[][2] = {{5, 7}, {8, 9}, {3, 4}, {6, 6}};
   for (auto shape : shapes)
     for (int k : {1, 3, 5})
@@ -47,7 +44,7 @@ void for_each_window(F check, std::initializer_list<int> channels = {1, 3}) {
 
 TEST_CASE("im2col followed by gemm equals the direct convolution") {
   Rng rng(3);
-  for_each_window([&](const Window2D& g) {
+  for_each_conv_window([&](const Window2D& g) {
     const int F = 5;
     const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
     const auto kernel = random_vector(std::size_t(g.patch()) * F, rng);
@@ -79,7 +76,7 @@ TEST_CASE("col2im is the adjoint of im2col") {
   // <im2col(x), c> == <x, col2im(c)> for random x and c, which pins down that col2im sends every
   // column entry back to exactly the pixel im2col took it from (and drops padding entries).
   Rng rng(5);
-  for_each_window([&](const Window2D& g) {
+  for_each_conv_window([&](const Window2D& g) {
     const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
     const auto c = random_vector(std::size_t(g.rows()) * g.patch(), rng);
     std::vector<float> cols(c.size());
@@ -168,7 +165,7 @@ TEST_CASE("gemm over the input in place (window_rows) equals gemm_naive over im2
     CAPTURE(threads);
     const int saved = num_threads();
     set_num_threads(threads);
-    for_each_window([&](const Window2D& g) { check_window_gemm(g, rng); }, {1, 3, 4, 8, 64});
+    for_each_conv_window([&](const Window2D& g) { check_window_gemm(g, rng); }, {1, 3, 4, 8, 64});
     set_num_threads(saved);
   }
 }
@@ -191,7 +188,7 @@ TEST_CASE("gemm_into_windows equals col2im of gemm_naive's dcols") {
     CAPTURE(threads);
     const int saved = num_threads();
     set_num_threads(threads);
-    for_each_window(
+    for_each_conv_window(
         [&](const Window2D& g) {
           if (g.kw * g.C % 8 != 0) return;  // the contract: a kernel row of whole tiles
           const int F = 6, rows = g.rows(), patch = g.patch();

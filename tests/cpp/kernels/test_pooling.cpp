@@ -8,15 +8,12 @@
 #include "core/rng.hpp"
 #include "core/thread_pool.hpp"
 #include "kernels/pooling.hpp"
+#include "windows.hpp"
 
 using namespace convlab;
+using convlab::testing::make_window;
 
 namespace {
-
-Window2D make_window(int N, int H, int W, int C, int k, int stride, Padding padding) {
-  const Window1D wy = window_1d(H, k, stride, padding), wx = window_1d(W, k, stride, padding);
-  return {N, H, W, C, k, k, stride, stride, wy.pad_before, wx.pad_before, wy.out, wx.out};
-}
 
 std::size_t input_size(const Window2D& g) {
   return std::size_t(g.N) * g.H * g.W * g.C;
@@ -42,7 +39,7 @@ PoolRun forward_and_random_dy(const Window2D& g, Rng& rng) {
 // Odd shapes, pools 2 and 3, strides 1-3, both paddings. C = 9 exercises both the vector
 // channel loop and its scalar tail; C = 1 only the tail.
 template <class F>
-void for_each_window(F check) {
+void for_each_pool_window(F check) {
   const int shapes[][2] = {{7, 5}, {9, 11}, {4, 4}, {3, 8}};
   for (auto shape : shapes)
     for (int k : {2, 3})
@@ -80,7 +77,7 @@ TEST_CASE("max pool 2x2 stride 2 on a 4x4 image by hand") {
 
 TEST_CASE("max pool matches the naive reference and its argmax points at the winner") {
   Rng rng(11);
-  for_each_window([&](const Window2D& g) {
+  for_each_pool_window([&](const Window2D& g) {
     std::vector<float> x(input_size(g));
     for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
     std::vector<float> y(output_size(g)), expected(output_size(g));
@@ -129,7 +126,7 @@ TEST_CASE("max pool ties go to the first pixel and padding never wins") {
 
 TEST_CASE("max pool backward routes each dy to its window's argmax") {
   Rng rng(13);
-  for_each_window([&](const Window2D& g) {
+  for_each_pool_window([&](const Window2D& g) {
     const auto [x, y, dy, argmax] = forward_and_random_dy(g, rng);
     std::vector<float> dx(input_size(g), 99.0f);  // backward must overwrite
     max_pool_backward(g, dy.data(), argmax.data(), dx.data());
@@ -156,7 +153,7 @@ TEST_CASE("max pool backward routes each dy to its window's argmax") {
 
 TEST_CASE("the values-only forward equals the argmax forward, ties and NaNs included") {
   Rng rng(13);
-  for_each_window([&](const Window2D& g) {
+  for_each_pool_window([&](const Window2D& g) {
     // Values on a coarse grid so windows hold ties, plus NaNs (first pixel of a window or not).
     std::vector<float> x(input_size(g));
     for (auto& v : x) v = float(int(rng.below(5))) - 2.0f;
@@ -181,7 +178,7 @@ TEST_CASE("max pool backward equals the plain scatter bit for bit, on any thread
   for (int threads : {1, 2, 3, 4, 8}) {
     CAPTURE(threads);
     set_num_threads(threads);
-    for_each_window([&](const Window2D& g) {
+    for_each_pool_window([&](const Window2D& g) {
       const PoolRun r = forward_and_random_dy(g, rng);
       std::vector<float> dy = r.dy;
       const std::vector<int32_t>& argmax = r.argmax;

@@ -10,17 +10,16 @@
 #include "kernels/im2col.hpp"
 #include "kernels/winograd.hpp"
 #include "random_vectors.hpp"
+#include "thread_count.hpp"
+#include "windows.hpp"
 
 using namespace convlab;
 using testing::absolute;
+using testing::make_window;
 using testing::random_vector;
+using testing::Threads;
 
 namespace {
-
-Window2D make_window(int N, int H, int W, int C, Padding padding) {
-  const Window1D wy = window_1d(H, 3, 1, padding), wx = window_1d(W, 3, 1, padding);
-  return {N, H, W, C, 3, 3, 1, 1, wy.pad_before, wx.pad_before, wy.out, wx.out};
-}
 
 // Winograd's transforms add and subtract values up to 5x (and their inverses up to 8x) larger
 // than the inputs before the products, so its rounding error is larger than a direct sum's:
@@ -36,7 +35,7 @@ void for_each_shape(F check) {
   for (auto size : sizes)
     for (Padding padding : {Padding::valid, Padding::same})
       for (int C : {1, 3, 8, 13}) {
-        const Window2D g = make_window(3, size[0], size[1], C, padding);
+        const Window2D g = make_window(3, size[0], size[1], C, 3, 1, padding);
         CAPTURE(g.H);
         CAPTURE(g.W);
         CAPTURE(C);
@@ -52,12 +51,6 @@ int count_outside(const std::vector<float>& got, const std::vector<float>& expec
     if (!(std::fabs(got[i] - expected[i]) <= kRelativeError * bound[i] + 1e-30f)) ++bad;
   return bad;
 }
-
-struct Threads {
-  explicit Threads(int n) : saved(num_threads()) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-  int saved;
-};
 
 }  // namespace
 
@@ -145,7 +138,7 @@ TEST_CASE("winograd_kernel_gradient equals im2col(x)^T . dz") {
 TEST_CASE("winograd_conv and winograd_kernel_gradient give the same bits on one and two threads") {
   // 40 images of 11x11 outputs: 360 tiles, 12 blocks, enough to be split between threads.
   Rng rng(13);
-  const Window2D g = make_window(40, 13, 13, 16, Padding::valid);
+  const Window2D g = make_window(40, 13, 13, 16, 3, 1, Padding::valid);
   const int F = 16;
   const auto x = random_vector(std::size_t(g.N) * g.H * g.W * g.C, rng);
   const auto kernel = random_vector(std::size_t(9) * g.C * F, rng);

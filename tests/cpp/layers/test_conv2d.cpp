@@ -7,22 +7,14 @@
 #include "gradcheck.hpp"
 #include "kernels/im2col.hpp"
 #include "layers/conv2d.hpp"
+#include "tensor_values.hpp"
 
 using namespace convlab;
 using convlab::testing::random_tensor;
+using convlab::testing::tensor_of;
+using convlab::testing::values_of;
 
 namespace {
-
-Tensor tensor_of(const Shape& shape, const std::vector<float>& values) {
-  Tensor t = Tensor::from_shape(shape);
-  REQUIRE(t.size() == values.size());
-  std::copy(values.begin(), values.end(), t.begin());
-  return t;
-}
-
-std::vector<float> values_of(const Tensor& t) {
-  return std::vector<float>(t.begin(), t.end());
-}
 
 std::size_t param_count(Layer& layer) {
   std::size_t n = 0;

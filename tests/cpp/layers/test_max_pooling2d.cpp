@@ -5,22 +5,14 @@
 #include "core/error.hpp"
 #include "gradcheck.hpp"
 #include "layers/max_pooling2d.hpp"
+#include "tensor_values.hpp"
 
 using namespace convlab;
 using convlab::testing::random_tensor;
+using convlab::testing::tensor_of;
+using convlab::testing::values_of;
 
 namespace {
-
-Tensor tensor_of(const Shape& shape, const std::vector<float>& values) {
-  Tensor t = Tensor::from_shape(shape);
-  REQUIRE(t.size() == values.size());
-  std::copy(values.begin(), values.end(), t.begin());
-  return t;
-}
-
-std::vector<float> values_of(const Tensor& t) {
-  return std::vector<float>(t.begin(), t.end());
-}
 
 // Distinct values 0.1 apart in random order: a 1e-2 finite-difference step never changes which
 // input wins a window, so max pooling is differentiable at every point the check visits.

@@ -19,23 +19,13 @@
 #include "layers/zero_padding2d.hpp"
 #include "model/keras_config.hpp"
 #include "model/summary.hpp"
+#include "tensor_values.hpp"
 
 using namespace convlab;
+using convlab::testing::tensor_of;
+using convlab::testing::values_of;
 
-namespace {
-
-Tensor tensor_of(const Shape& shape, const std::vector<float>& values) {
-  Tensor t = Tensor::from_shape(shape);
-  REQUIRE(t.size() == values.size());
-  std::copy(values.begin(), values.end(), t.begin());
-  return t;
-}
-
-std::vector<float> values_of(const Tensor& t) {
-  return std::vector<float>(t.begin(), t.end());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("average pooling with 'same' padding divides by the real pixels only, as TensorFlow") {
   Rng rng(1);
