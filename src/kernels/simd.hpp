@@ -1,4 +1,4 @@
-// The SIMD vocabulary the kernels share (internal to kernels/ and optimizers/): one float batch,
+// The SIMD vocabulary the kernels share (internal to kernels/): one float batch,
 // its width, and ReLU. Declared once, so that every file names the same entities, also when a
 // unity build compiles several of them as one translation unit.
 #pragma once
