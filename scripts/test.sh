@@ -15,10 +15,21 @@ clang-format --dry-run --Werror $(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.
 phase doctest native and wasm
 ctest --test-dir build/native --output-on-failure
 ctest --test-dir build/wasm --output-on-failure
+# node --test runs one file at a time on 2 cores (availableParallelism - 1); the unit files are
+# independent, and the browser files mostly wait on their browsers (0.4 of a core in use at one
+# at a time), so both run several at once. The browser files that time the page itself (the
+# longest main-thread task, the typing window of an undo step, frames per second, the
+# heartbeat) run afterwards, alone, so another file's browser cannot slow what they measure.
 phase node tests
-node --test tests/js/*.test.mjs
+node --test --test-concurrency=2 tests/js/*.test.mjs
 phase browser tests: Chromium, Firefox, WebKit
-node --test tests/e2e/*.test.mjs
+timed="page editor training_cost reliability"
+untimed=""
+for f in tests/e2e/*.e2e.test.mjs; do
+  case " $timed " in *" $(basename "$f" .e2e.test.mjs) "*) ;; *) untimed="$untimed $f" ;; esac
+done
+node --test --test-concurrency=3 $untimed
+node --test $(for t in $timed; do echo "tests/e2e/$t.e2e.test.mjs"; done)
 
 # --- Reliability (issue 8): the native unit tests under ASan + UBSan, then under ThreadSanitizer
 # on 2 threads with every kernel split (CONVLAB_TEST_THREADS=2; the first race report fails the

@@ -142,7 +142,9 @@ ${SINGLE_CONV.replace('epochs=1', 'epochs=4, callbacks=[callbacks]')}`;
 test('a model the engine refuses keeps Train disabled and starts no run', async () => {
   const before = (await rows()).length;
   await pasteCode(page, SINGLE_CONV.replace("(3, 3), activation='relu'", "(29, 29), activation='relu'"));
-  await train().click();
+  // Pressed at once, before or after the engine has refused the model (a busy machine can be
+  // either): force, since a disabled button is the outcome under test, not a reason to wait.
+  await train().click({ force: true });
   await page.waitForFunction(() => document.getElementById('model-error').textContent !== '');
   assert.match(await page.textContent('#model-error'), /^line 2: /);
   assert.equal(await train().isDisabled(), true);
