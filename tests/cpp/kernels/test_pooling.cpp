@@ -108,20 +108,24 @@ TEST_CASE("max pool matches the naive reference and its argmax points at the win
 
 TEST_CASE("max pool ties go to the first pixel and padding never wins") {
   // All inputs equal and negative: with same padding the padding must not win (it is -inf, not
-  // 0), and every window's argmax is its first in-bounds pixel in (ky, kx) order.
-  const Window2D g = make_window(1, 5, 5, 6, 3, 2, Padding::same);
-  std::vector<float> x(input_size(g), -2.5f);
-  std::vector<float> y(output_size(g));
-  std::vector<int32_t> argmax(output_size(g));
-  max_pool_forward(g, x.data(), y.data(), argmax.data());
-  for (float v : y) CHECK(v == -2.5f);
-  for (int oy = 0; oy < g.OH; ++oy)
-    for (int ox = 0; ox < g.OW; ++ox)
-      for (int c = 0; c < g.C; ++c) {
-        const int iy = std::max(0, oy * g.stride_h - g.pad_top);
-        const int ix = std::max(0, ox * g.stride_w - g.pad_left);
-        CHECK(argmax[(oy * g.OW + ox) * g.C + c] == (iy * g.W + ix) * g.C + c);
-      }
+  // 0), and every window's argmax is its first in-bounds pixel in (ky, kx) order. Also the
+  // unrolled 2x2 path (whole windows at stride 2).
+  for (const Window2D& g : {make_window(1, 5, 5, 6, 3, 2, Padding::same),
+                            make_window(1, 6, 7, 6, 2, 2, Padding::valid)}) {
+    CAPTURE(g.kh);
+    std::vector<float> x(input_size(g), -2.5f);
+    std::vector<float> y(output_size(g));
+    std::vector<int32_t> argmax(output_size(g));
+    max_pool_forward(g, x.data(), y.data(), argmax.data());
+    for (float v : y) CHECK(v == -2.5f);
+    for (int oy = 0; oy < g.OH; ++oy)
+      for (int ox = 0; ox < g.OW; ++ox)
+        for (int c = 0; c < g.C; ++c) {
+          const int iy = std::max(0, oy * g.stride_h - g.pad_top);
+          const int ix = std::max(0, ox * g.stride_w - g.pad_left);
+          CHECK(argmax[(oy * g.OW + ox) * g.C + c] == (iy * g.W + ix) * g.C + c);
+        }
+  }
 }
 
 TEST_CASE("max pool backward routes each dy to its window's argmax") {
