@@ -104,6 +104,7 @@ test('trains 2 epochs on 256 images with both: the scheduler lines in the log, n
   await page.locator('#train-panel').screenshot({ path: `${SHOTS}augment.png` });
   await page.setViewportSize({ width: 360, height: 800 });
   await page.waitForTimeout(150);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));  // and two frames drawn
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   assert.ok(scroll <= inner, `no horizontal overflow at 360 px: scrollWidth ${scroll} > ${inner}`);
   await page.locator('#train-panel').screenshot({ path: `${SHOTS}augment-360.png` });

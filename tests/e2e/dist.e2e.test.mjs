@@ -134,15 +134,18 @@ test('the page loads at most 400 KB of code, gzipped, in English, Korean and Jap
   try {
     for (const lang of ['en', 'ko', 'ja']) {
       const page = await plain.context.newPage();
-      const sizes = new Map();
-      page.on('response', async (r) => {
+      const sizes = new Map(), reading = [];
+      page.on('response', (r) => {
         if (!/\.(m?js|wasm)$/.test(new URL(r.url()).pathname)) return;
-        const body = await r.body().catch(() => null);
-        if (body) sizes.set(new URL(r.url()).pathname, gzipSync(body, { level: 9 }).length);
+        reading.push(r.body().catch(() => null).then((body) => {
+          if (body) sizes.set(new URL(r.url()).pathname, gzipSync(body, { level: 9 }).length);
+        }));
       });
       await page.goto(`${base}?lang=${lang}`);
       await page.waitForFunction(() => window.convlab?.state === 'ready', null, { timeout: 60_000 });
-      await page.waitForTimeout(500); // bodies still being read
+      // Every body read to its end, however busy the machine (a fixed wait once was the guess).
+      await page.waitForLoadState('networkidle');
+      await Promise.all(reading);
       await page.close();
       const kb = [...sizes.values()].reduce((a, b) => a + b, 0) / 1024;
       const files = [...sizes.keys()];

@@ -50,6 +50,7 @@ async function noOverflow(page, what) {
   for (const width of [360, 390]) {
     await page.setViewportSize({ width, height: 800 });
     await page.waitForTimeout(150);  // ResizeObserver-driven charts settle
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));  // and two frames drawn
     const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
     assert.ok(scroll <= inner, `${what} at ${width} px: scrollWidth ${scroll} > innerWidth ${inner}`);
   }
