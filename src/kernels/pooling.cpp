@@ -42,7 +42,7 @@ inline fbatch lane_indices(int32_t first) {
 // 2x2 windows at stride 2, every one wholly inside the input (MaxPooling2D()'s default on
 // 'valid', and on 'same' at even sizes): the four pixels are known, so the walks below are
 // unrolled for them. Measured on lab's first pooling (26x26x32, native, one thread):
-// forward forward 0.43 -> 0.24 ms, backward 0.48 -> 0.36 ms a step (medians of 3).
+// forward 0.43 -> 0.24 ms, backward 0.48 -> 0.36 ms a step (medians of 3).
 bool whole_2x2(const Window2D& g) {
   return g.kh == 2 && g.kw == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_top == 0 &&
          g.pad_left == 0 && 2 * g.OH <= g.H && 2 * g.OW <= g.W;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, settle } from './browser.mjs';
 import { pasteCode } from './editor_input.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
@@ -103,8 +103,7 @@ test('trains 2 epochs on 256 images with both: the scheduler lines in the log, n
   assert.equal(await page.textContent('#train-error'), '');
   await page.locator('#train-panel').screenshot({ path: `${SHOTS}augment.png` });
   await page.setViewportSize({ width: 360, height: 800 });
-  await page.waitForTimeout(150);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));  // and two frames drawn
+  await settle(page);
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   assert.ok(scroll <= inner, `no horizontal overflow at 360 px: scrollWidth ${scroll} > ${inner}`);
   await page.locator('#train-panel').screenshot({ path: `${SHOTS}augment-360.png` });

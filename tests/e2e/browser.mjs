@@ -26,3 +26,10 @@ export async function launchBrowser({ extraArgs = [], serviceWorkers = 'allow' }
     },
   };
 }
+
+// After a resize: ResizeObserver-driven charts redraw (a short wait), then two frames are drawn,
+// so a layout measured next is the settled one however busy the machine is.
+export async function settle(page) {
+  await page.waitForTimeout(150);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}

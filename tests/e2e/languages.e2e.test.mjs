@@ -9,7 +9,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, settle } from './browser.mjs';
 import { pasteCode } from './editor_input.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
@@ -49,8 +49,7 @@ async function axeCheck(page, what) {
 async function noOverflow(page, what) {
   for (const width of [360, 390]) {
     await page.setViewportSize({ width, height: 800 });
-    await page.waitForTimeout(150);  // ResizeObserver-driven charts settle
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));  // and two frames drawn
+    await settle(page);
     const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
     assert.ok(scroll <= inner, `${what} at ${width} px: scrollWidth ${scroll} > innerWidth ${inner}`);
   }
